@@ -1,0 +1,217 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from .lifecycle import Status
+from .models import (
+    Certification,
+    CertifyScenario,
+    CommonMistake,
+    FocusArea,
+    IndustryTrend,
+    Pitfall,
+    PortfolioStep,
+    Provider,
+    Source,
+    TroubleshootingItem,
+)
+
+CONFIRMABLE_FIELDS = [
+    "name",
+    "exam_code",
+    "format",
+    "difficulty_min",
+    "recognition",
+    "cost_amount",
+    "billing",
+    "exam_duration_minutes",
+    "question_count",
+    "passing_score",
+    "validity_months",
+    "renewal",
+    "prerequisites",
+    "languages",
+    "retirement_date",
+    "replacements",
+]
+
+
+class CertificationAdminForm(forms.ModelForm):
+    unconfirmed_fields = forms.MultipleChoiceField(
+        choices=[
+            (name, Certification._meta.get_field(name).verbose_name.capitalize())
+            for name in CONFIRMABLE_FIELDS
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Tick the values research could not confirm; the site marks them.",
+    )
+    change_source = forms.URLField(
+        label="Source of this change",
+        required=False,
+        assume_scheme="https",
+        help_text="The page that shows the new value (kept in the public history).",
+    )
+    change_note = forms.CharField(
+        label="What changed and why",
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+
+    class Meta:
+        model = Certification
+        fields = "__all__"  # noqa: DJ007 -- the admin's fieldsets choose the fields
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(s.value, s.label) for s in Status]
+
+    def queryset(self, request, queryset):
+        if self.value() in {s.value for s in Status}:
+            return queryset.with_status().filter(status_code=self.value())
+        return queryset
+
+
+@admin.register(Certification)
+class CertificationAdmin(SimpleHistoryAdmin):
+    form = CertificationAdminForm
+    list_display = [
+        "name",
+        "exam_code",
+        "provider_list",
+        "cost_amount",
+        "billing",
+        "status_badge",
+        "verified_on",
+    ]
+    list_display_links = ["name"]
+    list_editable = ["cost_amount"]
+    list_filter = [StatusFilter, "providers", "billing", "format", "confidence"]
+    search_fields = ["name", "exam_code", "slug", "providers__name"]
+    autocomplete_fields = ["providers", "platform", "focus_areas", "replacements"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = ["mark_verified_today"]
+    history_list_display = ["history_source_url"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "providers", "platform", "exam_code", "format"]}),
+        ("What it covers", {"fields": ["summary", "focus_areas", "syllabus"]}),
+        (
+            "Level and recognition",
+            {"fields": ["difficulty_min", "difficulty_max", "recognition", "recognition_note"]},
+        ),
+        (
+            "Cost",
+            {
+                "fields": [
+                    ("cost_amount", "cost_currency"),
+                    "billing",
+                    "cost_approximate",
+                    "typical_months",
+                    "cost_note",
+                    "free_to_audit",
+                ]
+            },
+        ),
+        (
+            "Exam facts",
+            {
+                "fields": [
+                    "exam_duration_minutes",
+                    "question_count",
+                    "passing_score",
+                    ("validity_months", "validity_note"),
+                    "renewal",
+                    "prerequisites",
+                    "languages",
+                ]
+            },
+        ),
+        ("Lifecycle", {"fields": ["retirement_date", "replacements", "notice"]}),
+        (
+            "Provenance",
+            {"fields": ["official_url", "verified_on", "confidence", "unconfirmed_fields"]},
+        ),
+        ("This change", {"fields": ["change_source", "change_note"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("providers", queryset=Provider.objects.only("name")))
+        )
+
+    @admin.display(description="Provider")
+    def provider_list(self, obj):
+        return ", ".join(p.name for p in obj.providers.all())
+
+    @admin.display(description="Status")
+    def status_badge(self, obj):
+        status = obj.status
+        if obj.retirement_date and status is not Status.ACTIVE:
+            return format_html("{} ({})", status.label, obj.retirement_date.isoformat())
+        return status.label
+
+    def save_model(self, request, obj, form, change):
+        data = getattr(form, "cleaned_data", {})
+        obj._history_source_url = data.get("change_source", "")
+        if data.get("change_note"):
+            obj._change_reason = data["change_note"]
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Mark verified today")
+    def mark_verified_today(self, request, queryset):
+        today = timezone.localdate()
+        count = 0
+        # Saved one by one (not .update()) so each gets its history entry.
+        for cert in queryset:
+            cert.verified_on = today
+            cert._history_user = request.user
+            cert._change_reason = "Marked verified"
+            cert.save()
+            count += 1
+        self.message_user(
+            request, f"{count} marked verified on {today:%d %b %Y}.", messages.SUCCESS
+        )
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "website"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(admin.ModelAdmin):
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class GuideAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "position"]
+    list_editable = ["position"]
+    search_fields = ["slug"]
+
+
+@admin.register(Pitfall, PortfolioStep)
+class LinkedGuideAdmin(GuideAdmin):
+    autocomplete_fields = ["certifications"]
+
+
+admin.site.register(
+    [TroubleshootingItem, CertifyScenario, CommonMistake, IndustryTrend, Source], GuideAdmin
+)
+admin.site.site_header = "certsite editors"
+admin.site.site_title = "certsite editors"
+admin.site.index_title = "Catalogue and guide"

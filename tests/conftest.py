@@ -1,0 +1,48 @@
+import datetime as dt
+import itertools
+from decimal import Decimal
+
+import pytest
+
+from catalog.models import Certification, FocusArea, Level, Provider
+from catalog.seed import seed_all
+
+_counter = itertools.count(1)
+
+
+def make_provider(**overrides) -> Provider:
+    n = next(_counter)
+    values = {"name": f"Provider {n}", "slug": f"provider-{n}", "kind": Provider.Kind.CLOUD}
+    return Provider.objects.create(**(values | overrides))
+
+
+def make_focus_area(**overrides) -> FocusArea:
+    n = next(_counter)
+    return FocusArea.objects.create(**({"name": f"Focus {n}", "slug": f"focus-{n}"} | overrides))
+
+
+def make_certification(*, providers=None, focus_areas=None, replacements=None, **overrides):
+    n = next(_counter)
+    values = {
+        "name": f"Certification {n}",
+        "slug": f"certification-{n}",
+        "format": "exam",
+        "difficulty_min": Level.INTERMEDIATE,
+        "difficulty_max": Level.INTERMEDIATE,
+        "cost_amount": Decimal("200"),
+        "billing": "per-attempt",
+        "official_url": f"https://example.com/cert-{n}",
+        "verified_on": dt.date(2026, 11, 28),
+    }
+    cert = Certification.objects.create(**(values | overrides))
+    cert.providers.set(providers if providers is not None else [make_provider()])
+    if focus_areas:
+        cert.focus_areas.set(focus_areas)
+    if replacements:
+        cert.replacements.set(replacements)
+    return cert
+
+
+@pytest.fixture
+def seeded(db):
+    return seed_all()
