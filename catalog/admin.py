@@ -66,6 +66,15 @@ class CertificationAdminForm(forms.ModelForm):
         model = Certification
         fields = "__all__"  # noqa: DJ007 -- the admin's fieldsets choose the fields
 
+    def clean(self):
+        cleaned = super().clean()
+        # Browsers submit textarea line breaks as CRLF; storing them would record a
+        # spurious change to every multi-line field on each save.
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\r" in value:
+                cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+        return cleaned
+
 
 class StatusFilter(admin.SimpleListFilter):
     title = "status"
@@ -99,11 +108,11 @@ class CertificationAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["providers", "platform", "focus_areas", "replacements"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["mark_verified_today"]
-    history_list_display = ["history_source_url"]
+    history_list_display = ["source"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["name", "slug", "providers", "platform", "exam_code", "format"]}),
-        ("What it covers", {"fields": ["summary", "focus_areas", "syllabus"]}),
+        ("What it covers", {"fields": ["focus", "summary", "focus_areas", "syllabus"]}),
         (
             "Level and recognition",
             {"fields": ["difficulty_min", "difficulty_max", "recognition", "recognition_note"]},

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 from . import pricing
 
+# The first entry lists what was known; an unknown cost is itself worth saying.
+UNKNOWN_VALUES = {"none", "never", "not published", "not described", "not rated"}
+
 
 @dataclass(frozen=True)
 class Change:
@@ -52,6 +55,7 @@ def facts_of(obj) -> dict[str, str]:
     return {
         "Name": obj.name,
         "Exam code": obj.exam_code or "none",
+        "Focus": obj.focus or "not described",
         "Cost": pricing.format_cost(
             amount=obj.cost_amount,
             currency=obj.cost_currency,
@@ -80,14 +84,19 @@ def build_history(records) -> list[HistoryEntry]:
     for record in ordered:
         facts = facts_of(record)
         if previous is None:
-            changes = [Change(label, None, value) for label, value in facts.items()]
+            changes = [
+                Change(label, None, value)
+                for label, value in facts.items()
+                if value not in UNKNOWN_VALUES or label == "Cost"
+            ]
         else:
             changes = [
                 Change(label, previous[label], value)
                 for label, value in facts.items()
                 if previous[label] != value
             ]
-        if changes:
+        # A change to what no fact shows (successors, the notice) still lists its reason.
+        if changes or record.history_change_reason:
             entries.append(
                 HistoryEntry(
                     date=record.history_date,

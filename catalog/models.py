@@ -98,8 +98,15 @@ class SourcedHistory(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def source(self) -> str:
+        return self.history_source_url
+
 
 class CertificationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
     def listed(self):
         """Everything a catalogue row shows, in a constant number of queries."""
         return (
@@ -143,6 +150,11 @@ class Certification(models.Model):
     )
     exam_code = models.CharField(max_length=20, blank=True)
     format = models.CharField(max_length=20, choices=Format.choices)
+    focus = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Its focus in a few words, e.g. “ML pipelines, MLOps”.",
+    )
     summary = models.TextField(blank=True, help_text="What it covers, in our words.")
     focus_areas = models.ManyToManyField(FocusArea, related_name="certifications", blank=True)
     syllabus = models.TextField(blank=True, help_text="Exam domains or courses, one per line.")

@@ -26,6 +26,21 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 M2M_KEYS = {"providers", "focus_areas", "replacements"}
 RELATED_KEYS = M2M_KEYS | {"platform"}
 HISTORY_KEYS = {"baseline", "changes"}
+# Facts the article did not give: unknown at the baseline, added by the research.
+RESEARCH_FIELDS = [
+    "exam_code",
+    "exam_duration_minutes",
+    "question_count",
+    "passing_score",
+    "validity_months",
+    "validity_note",
+    "renewal",
+    "prerequisites",
+    "languages",
+    "typical_months",
+    "cost_note",
+    "free_to_audit",
+]
 SCALAR_FIELDS = [
     f.name for f in Certification._meta.concrete_fields if f.name not in {"id", "slug", "platform"}
 ]
@@ -98,7 +113,14 @@ def load_certifications(data: dict) -> int:
     for entry in entries:
         current = {k: v for k, v in entry.items() if k not in HISTORY_KEYS | {"slug"}}
         baseline = entry.get("baseline") or {}
-        cert = Certification(slug=entry["slug"], **_coerce({**current, **baseline}))
+        if baseline:
+            unknown = {
+                name: Certification._meta.get_field(name).get_default() for name in RESEARCH_FIELDS
+            }
+            values = {**current, **unknown, "verified_on": article["date"], **baseline}
+        else:
+            values = current
+        cert = Certification(slug=entry["slug"], **_coerce(values))
         platform = entry.get("platform")
         if platform:
             cert.platform = providers[platform]
@@ -147,8 +169,25 @@ def load_certifications(data: dict) -> int:
         _save(cert, when=when, reason=change["reason"], source=change["source"])
 
     for entry in entries:
+        if entry.get("baseline"):
+            _add_research(created[entry["slug"]], entry)
         _check_matches(created[entry["slug"]], entry)
     return len(created)
+
+
+def _add_research(cert: Certification, entry: dict) -> None:
+    """Records the facts research added to an article certification, and its check."""
+    research = _coerce({k: entry[k] for k in [*RESEARCH_FIELDS, "verified_on"] if k in entry})
+    if all(getattr(cert, k) == v for k, v in research.items()):
+        return
+    for key, value in research.items():
+        setattr(cert, key, value)
+    _save(
+        cert,
+        when=cert.verified_on,
+        reason="Exam facts added and checked against the provider's page",
+        source=entry["official_url"],
+    )
 
 
 def _check_matches(cert: Certification, entry: dict) -> None:
