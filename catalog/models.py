@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -128,6 +129,22 @@ class CertificationQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             )
         )
+
+    def with_costs(self):
+        """Annotates ``total_cost`` in SQL, by the rules of ``pricing.estimated_total``."""
+        months = Coalesce("typical_months", Value(pricing.DEFAULT_SUBSCRIPTION_MONTHS))
+        return self.annotate(
+            total_cost=Case(
+                When(billing=pricing.Billing.FREE.value, then=Value(Decimal(0))),
+                When(billing=pricing.Billing.PER_MONTH.value, then=F("cost_amount") * months),
+                default=F("cost_amount"),
+                output_field=models.DecimalField(max_digits=12, decimal_places=2),
+            )
+        )
+
+    def for_browsing(self, today: dt.date | None = None):
+        """What the catalogue page filters and sorts on, rows ready to show."""
+        return self.listed().with_status(today).with_costs()
 
     def not_retired(self, today: dt.date | None = None):
         today = today or timezone.localdate()

@@ -7,5 +7,14 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.certification_list, name="home"),
     path("certifications/", views.certification_list, name="list"),
+    path(
+        "certifications/export.csv", views.certification_export, {"fmt": "csv"}, name="export_csv"
+    ),
+    path(
+        "certifications/export.json",
+        views.certification_export,
+        {"fmt": "json"},
+        name="export_json",
+    ),
     path("certifications/<slug:slug>/", views.certification_detail, name="detail"),
 ]

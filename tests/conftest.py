@@ -46,3 +46,34 @@ def make_certification(*, providers=None, focus_areas=None, replacements=None, *
 @pytest.fixture
 def seeded(db):
     return seed_all()
+
+
+def bulk_certifications(count: int, *, providers=None, focus_areas=None) -> None:
+    """Many certifications fast (for query-count and size tests)."""
+    providers = providers or [make_provider() for _ in range(3)]
+    focus_areas = focus_areas or [make_focus_area() for _ in range(3)]
+    start = next(_counter)
+    certs = Certification.objects.bulk_create(
+        Certification(
+            name=f"Bulk certification {start + i}",
+            slug=f"bulk-{start + i}",
+            format="exam",
+            difficulty_min=1 + i % 3,
+            difficulty_max=1 + i % 3,
+            cost_amount=None if i % 7 == 0 else Decimal(50 + i % 400),
+            billing="per-month" if i % 5 == 0 else "per-attempt",
+            recognition=1 + i % 5,
+            official_url=f"https://example.com/bulk-{start + i}",
+            verified_on=dt.date(2026, 11, 28),
+        )
+        for i in range(count)
+    )
+    Issued = Certification.providers.through
+    Tagged = Certification.focus_areas.through
+    Issued.objects.bulk_create(
+        Issued(certification=c, provider=providers[i % len(providers)]) for i, c in enumerate(certs)
+    )
+    Tagged.objects.bulk_create(
+        Tagged(certification=c, focusarea=focus_areas[i % len(focus_areas)])
+        for i, c in enumerate(certs)
+    )
