@@ -74,7 +74,8 @@ class SlugFilter(django_filters.ChoiceFilter):
     field_class = LenientChoiceField
 
 
-def _search(queryset, name, value):
+def search(queryset, name, value):
+    """Every word must match a name, exam code, focus, provider, platform or focus area."""
     for term in value.split()[:MAX_TERMS]:
         issuer = Provider.objects.filter(certifications=OuterRef("pk"), name__icontains=term)
         area = FocusArea.objects.filter(certifications=OuterRef("pk"), name__icontains=term)
@@ -143,7 +144,7 @@ def _sort(queryset, name, value):
 class CertificationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
-        method=_search,
+        method=search,
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
@@ -233,7 +234,7 @@ class CertificationFilter(django_filters.FilterSet):
             notes.append(f"{label}: {' '.join(errors)} This filter was ignored.")
         return notes
 
-    def canonical_query(self, *, page: int = 1) -> str:
+    def canonical_query(self, *, page: int = 1, extra: dict[str, list[str]] | None = None) -> str:
         """The shortest query string for this state: known values, defaults left out."""
         params = QueryDict(mutable=True)
         for name in self.form.fields:
@@ -242,6 +243,9 @@ class CertificationFilter(django_filters.FilterSet):
                 for v in self.selected(name)
             ]
             if values and values != DEFAULTS.get(name):
+                params.setlist(name, values)
+        for name, values in (extra or {}).items():
+            if values:
                 params.setlist(name, values)
         if page > 1:
             params["page"] = str(page)

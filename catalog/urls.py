@@ -17,4 +17,6 @@ urlpatterns = [
         name="export_json",
     ),
     path("certifications/<slug:slug>/", views.certification_detail, name="detail"),
+    path("compare/", views.compare_view, name="compare"),
+    path("compare/suggest/", views.compare_suggest, name="compare_suggest"),
 ]

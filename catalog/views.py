@@ -2,13 +2,14 @@ import json
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
-from . import export
-from .filters import CertificationFilter, facets
+from . import compare, export
+from .filters import CertificationFilter, facets, search
 from .models import Certification, FocusArea, Provider
+from .templatetags.compare_tags import compare_url
 
 PAGE_SIZE = 25
 # Sent by the type-ahead search box, whose keystrokes replace history rather than push.
@@ -38,12 +39,14 @@ def certification_list(request):
         "page": page,
         "facets": facets(filterset, Certification.objects.for_browsing()),
         "nav": "catalogue",
+        "swap_target": "#results",
     }
     if not wants_fragment(request):
         return render(request, "catalog/certification_list.html", context)
     response = render(request, "catalog/certification_list.html#results", context)
     # The address bar gets the tidy form of the state, not every empty form field.
-    query = filterset.canonical_query(page=page.number)
+    picks = compare.parse_picks(request.GET.getlist(compare.PICK_PARAM)).slugs
+    query = filterset.canonical_query(page=page.number, extra={compare.PICK_PARAM: picks})
     history = (
         "HX-Replace-Url" if request.headers.get(HISTORY_HEADER) == "replace" else "HX-Push-Url"
     )
@@ -84,3 +87,72 @@ def certification_detail(request, slug):
             "nav": "catalogue",
         },
     )
+
+
+MAX_SUGGESTIONS = 8
+
+
+def _compare_context(request) -> dict:
+    picks = compare.parse_picks(request.GET.getlist(compare.PICK_PARAM))
+    found = Certification.objects.listed().in_bulk(picks.slugs, field_name="slug")
+    certifications = [found[s] for s in picks.slugs if s in found]
+    notices = []
+    missing = [s for s in picks.slugs if s not in found] + picks.dropped_invalid
+    if missing:
+        names = ", ".join(f"“{s}”" for s in missing)
+        notices.append(f"No certification is called {names}; it was left out.")
+    if picks.dropped_repeats:
+        notices.append("A certification was picked twice; it is shown once.")
+    if picks.dropped_over_limit:
+        notices.append(
+            f"Up to {compare.MAX_PICKS} certifications fit side by side: the first "
+            f"{compare.MAX_PICKS} are shown and {len(picks.dropped_over_limit)} more were left out."
+        )
+    rows = compare.build_rows(certifications)
+    only_differences = request.GET.get("diff") == "1" and len(certifications) > 1
+    return {
+        "certifications": certifications,
+        "slugs": [c.slug for c in certifications],
+        "rows": [r for r in rows if r.differs] if only_differences else rows,
+        "hidden_rows": sum(1 for r in rows if not r.differs) if only_differences else 0,
+        "only_differences": only_differences,
+        "notices": notices,
+        "full": len(certifications) >= compare.MAX_PICKS,
+    }
+
+
+def _suggestions(query: str, *, exclude: list[str]):
+    if not query.strip():
+        return []
+    matches = search(Certification.objects.all(), "q", query[:100]).exclude(slug__in=exclude)
+    return list(matches.with_status().order_by("name")[:MAX_SUGGESTIONS])
+
+
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def compare_view(request):
+    context = _compare_context(request)
+    query = request.GET.get("add", "").strip()
+    if query:
+        # The picker without JavaScript: one match is added at once, several are offered.
+        suggestions = _suggestions(query, exclude=context["slugs"])
+        if len(suggestions) == 1 and not context["full"]:
+            slugs = [*context["slugs"], suggestions[0].slug]
+            return redirect(compare_url(slugs, diff=context["only_differences"]))
+        context |= {"add_query": query, "suggestions": suggestions}
+    context["nav"] = "compare"
+    if wants_fragment(request):
+        return render(request, "catalog/compare.html#comparison", context)
+    return render(request, "catalog/compare.html", context)
+
+
+def compare_suggest(request):
+    """Search-as-you-type results for the picker: links that add a certification."""
+    slugs = compare.parse_picks(request.GET.getlist(compare.PICK_PARAM)).slugs
+    context = {
+        "suggestions": _suggestions(request.GET.get("add", ""), exclude=slugs),
+        "slugs": slugs,
+        "add_query": request.GET.get("add", "").strip(),
+        "only_differences": request.GET.get("diff") == "1",
+        "full": len(slugs) >= compare.MAX_PICKS,
+    }
+    return render(request, "catalog/compare.html#suggestions", context)

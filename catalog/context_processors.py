@@ -1,0 +1,18 @@
+from django.utils.functional import SimpleLazyObject
+
+from .compare import PICK_PARAM, parse_picks
+from .models import Certification
+
+
+def compare_tray(request):
+    """The comparison picks named in the URL, fetched only if a template shows them."""
+
+    slugs = parse_picks(request.GET.getlist(PICK_PARAM)).slugs
+
+    def load():
+        if not slugs:
+            return []
+        found = Certification.objects.only("slug", "name").in_bulk(slugs, field_name="slug")
+        return [found[s] for s in slugs if s in found]
+
+    return {"compare_picks": SimpleLazyObject(load), "compare_pick_slugs": slugs}
