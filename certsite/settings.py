@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "catalog",
+    "advisor",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,6 @@ def favicon(request):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
+    path("advisor/", include("advisor.urls")),
     path("", include("catalog.urls")),
 ]
