@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 AXE_VERSION := 4.14.1
+VNU_VERSION := 26.9.27
 
-.PHONY: run test test-fast lint format migrations-check deps dev-deps browser-deps check-deploy clean
+.PHONY: run test test-fast lint format migrations-check deps dev-deps browser-deps check-deploy clean bench
 
 $(VENV)/.base: requirements/base.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,10 +21,13 @@ $(VENV)/.dev: requirements/dev.txt $(VENV)/.base
 deps: $(VENV)/.base
 dev-deps: $(VENV)/.dev
 
-# Debian's Chromium (never a downloaded browser) and axe-core for the accessibility checks.
+# Debian's Chromium (never a downloaded browser), axe-core for accessibility checks, and the
+# Nu Html Checker (vnu-jar, run with Java) for markup. One npm call: npm prunes what it is not told.
 browser-deps:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
-	@test -f node_modules/axe-core/axe.min.js || npm install --no-save --no-package-lock --silent axe-core@$(AXE_VERSION)
+	@command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
+	@test -f node_modules/axe-core/axe.min.js -a -f node_modules/vnu-jar/build/dist/vnu.jar || \
+		npm install --no-save --no-package-lock --silent axe-core@$(AXE_VERSION) vnu-jar@$(VNU_VERSION)
 
 run: deps
 	$(PY) manage.py migrate --noinput
@@ -41,6 +45,10 @@ lint: dev-deps
 format: dev-deps
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# SQLite, plus PostgreSQL when DATABASE_URL is set (README "Benchmarks"); e.g. BENCH_ARGS="--sizes 1000".
+bench: dev-deps
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 migrations-check: deps
 	$(PY) manage.py makemigrations --check --dry-run

@@ -1,7 +1,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -104,9 +104,26 @@ class SourcedHistory(models.Model):
         return self.history_source_url
 
 
+class EditConflict(Exception):
+    """A save from a copy of a certification that someone else has saved since."""
+
+    def __init__(self, certification: "Certification", expected_version: int):
+        self.certification = certification
+        self.expected_version = expected_version
+        super().__init__(
+            f"{certification} was saved by someone else after version {expected_version} "
+            "was loaded; this save was refused"
+        )
+
+
 class CertificationQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def update(self, **kwargs):
+        # A bulk update is an edit too: copies loaded before it must not save over it.
+        kwargs.setdefault("version", F("version") + 1)
+        return super().update(**kwargs)
 
     def listed(self):
         """Everything a catalogue row shows, in a constant number of queries."""
@@ -233,6 +250,10 @@ class Certification(models.Model):
     )
     notice = models.TextField(blank=True, help_text="Shown as a banner, e.g. a retirement.")
 
+    # Optimistic locking: every save bumps it and succeeds only if the row still has the
+    # version this copy was loaded with, so no editor saves over another's change unseen.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     history = HistoricalRecords(
         bases=[SourcedHistory], history_change_reason_field=models.TextField(null=True)
     )
@@ -269,11 +290,54 @@ class Certification(models.Model):
     def __str__(self):
         return f"{self.name} ({self.exam_code})" if self.exam_code else self.name
 
+    def save(self, *args, **kwargs):
+        """Saves, or raises EditConflict if the row changed since this copy was loaded.
+
+        The check is part of the UPDATE itself (``WHERE version = loaded``), so it holds
+        between concurrent requests on SQLite and PostgreSQL alike, without row locks.
+        """
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        self._loaded_version = self.version
+        self.version += 1
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        try:
+            # A savepoint, so a caller that catches EditConflict can go on in its transaction.
+            with transaction.atomic(using=using):
+                return super().save(*args, **kwargs)
+        except BaseException:
+            self.version = self._loaded_version
+            raise
+        finally:
+            del self._loaded_version
+
     def get_absolute_url(self):
         return reverse("catalog:detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args):
+        expected = getattr(self, "_loaded_version", None)
+        if expected is None:
+            return super()._do_update(
+                base_qs, using, pk_val, values, update_fields, forced_update, *args
+            )
+        updated = super()._do_update(
+            base_qs.filter(version=expected),
+            using,
+            pk_val,
+            values,
+            update_fields,
+            forced_update,
+            *args,
+        )
+        if not updated:
+            # Changed (or deleted) since loaded: never fall through to Django's INSERT.
+            raise EditConflict(self, expected)
+        return updated
 
     # Lifecycle
     @property

@@ -5,7 +5,6 @@ from . import views
 app_name = "catalog"
 
 urlpatterns = [
-    path("", views.certification_list, name="home"),
     path("certifications/", views.certification_list, name="list"),
     path(
         "certifications/export.csv", views.certification_export, {"fmt": "csv"}, name="export_csv"

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
-from . import compare, export
+from . import compare, export, structured
 from .filters import CertificationFilter, facets, search
 from .models import Certification, FocusArea, Provider
 from .templatetags.compare_tags import compare_url
@@ -78,12 +78,16 @@ def certification_export(request, fmt):
 
 def certification_detail(request, slug):
     certification = get_object_or_404(Certification.objects.listed(), slug=slug)
+    base_url = request.build_absolute_uri("/").rstrip("/")
     return render(
         request,
         "catalog/certification_detail.html",
         {
             "certification": certification,
             "history": certification.public_history(),
+            "json_ld": structured.as_script_data(
+                structured.credential(certification, base_url=base_url)
+            ),
             "nav": "catalogue",
         },
     )

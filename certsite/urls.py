@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
+
+from pages.sitemaps import SITEMAPS
+from pages.views import robots_txt
 
 
 def favicon(request):
@@ -13,5 +17,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
     path("advisor/", include("advisor.urls")),
+    path("robots.txt", robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include("pages.urls")),
+    path("", include("editorial.urls")),
     path("", include("catalog.urls")),
 ]

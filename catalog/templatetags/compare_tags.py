@@ -11,7 +11,8 @@ register = template.Library()
 
 
 def _picks(request) -> list[str]:
-    return parse_picks(request.GET.getlist(PICK_PARAM)).slugs
+    # Error pages may render without a request.
+    return parse_picks(request.GET.getlist(PICK_PARAM)).slugs if request else []
 
 
 @register.simple_tag(takes_context=True)
@@ -25,7 +26,7 @@ def toggle_pick(context, slug: str) -> str:
 @register.simple_tag(takes_context=True)
 def keep_picks(context, url: str) -> str:
     """``url`` with the current picks, so the tray follows the visitor."""
-    slugs = _picks(context["request"])
+    slugs = _picks(context.get("request"))
     return f"{url}?{urlencode([(PICK_PARAM, s) for s in slugs])}" if slugs else url
 
 

@@ -52,7 +52,7 @@ def test_catalogue_shows_the_six_article_certifications(
     live_server, new_page, catalogue, viewport, scheme
 ):
     page = new_page(viewport=viewport, color_scheme=scheme)
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/certifications/")
     assert page.title().startswith("AI and ML certifications")
     # Retired certifications are one click away, not on the default list.
     page.get_by_role("link", name="show 4 retired").click()
@@ -64,7 +64,7 @@ def test_catalogue_shows_the_six_article_certifications(
 
 
 def test_retired_certifications_point_to_their_successors(live_server, page, catalogue):
-    page.goto(live_server.url + "/?status=retired")
+    page.goto(live_server.url + "/certifications/?status=retired")
     row = page.locator("tr", has_text=catalogue["aws-ml-specialty"].name)
     assert "Retired 31 Mar 2026" in row.inner_text()
     successor = catalogue["aws-ml-specialty"].replacements.first()
@@ -114,7 +114,7 @@ def test_editor_changes_a_price_and_the_site_and_history_show_it(
     assert "was changed successfully" in page.locator(".messagelist").inner_text()
 
     public = new_page()
-    public.goto(live_server.url + "/")
+    public.goto(live_server.url + "/certifications/")
     row = public.locator("tr", has_text=cert.name)
     assert "$250 per attempt" in row.inner_text()
 

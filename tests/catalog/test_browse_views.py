@@ -33,8 +33,8 @@ def test_htmx_request_returns_only_the_results_fragment(client, two_providers):
     assert "<html" not in html and 'id="filters"' not in html
     assert "AWS Exam" in html and "GCP Exam" not in html
     # Counts and the screen-reader announcement travel out of band.
-    assert 'id="count-provider-google-cloud" hx-swap-oob="true"' in html
-    assert 'id="result-status" hx-swap-oob="innerHTML">1 certification found' in html
+    assert 'id="count-provider-google-cloud" data-hx-swap-oob="true"' in html
+    assert 'id="result-status" data-hx-swap-oob="innerHTML">1 certification found' in html
     assert response.headers["Vary"] == (
         "HX-Request, HX-History-Restore-Request, X-Certsite-History"
     )

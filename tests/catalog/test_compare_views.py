@@ -101,7 +101,7 @@ def test_catalogue_rows_toggle_picks_and_the_tray_follows(client, picks):
 def test_catalogue_fragment_updates_tray_and_keeps_picks_in_the_url(client, picks):
     response = client.get("/certifications/?c=alpha&c=beta&sort=name", headers=HTMX)
     html = response.content.decode()
-    assert 'id="compare-tray" class="tray-slot" hx-swap-oob="true"' in html
+    assert 'id="compare-tray" class="tray-slot" data-hx-swap-oob="true"' in html
     assert '<input type="hidden" name="c" value="beta">' in html
     assert response["HX-Push-Url"] == "/certifications/?c=alpha&c=beta"
 

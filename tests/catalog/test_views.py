@@ -11,14 +11,14 @@ def test_catalogue_hides_retired_by_default_and_offers_them(client, db):
     make_certification(
         name="Old Exam", retirement_date=dt.date(2020, 1, 31), replacements=[successor]
     )
-    response = client.get("/")
+    response = client.get("/certifications/")
     assert response.status_code == 200
     assert [c.name for c in response.context["page"]] == ["New Exam"]
     html = response.content.decode()
     assert 'href="?status=active&amp;status=retiring&amp;status=retired"' in html
     assert "show 1 retired" in html
 
-    response = client.get("/?status=active&status=retiring&status=retired")
+    response = client.get("/certifications/?status=active&status=retiring&status=retired")
     assert [c.name for c in response.context["page"]] == ["New Exam", "Old Exam"]
     html = response.content.decode()
     assert "Retired 31 Jan 2020" in html
@@ -34,7 +34,7 @@ def test_unknown_cost_shows_not_published_never_zero(client, db):
 
 def test_catalogue_escapes_editor_text(client, db):
     make_certification(name="<script>alert(1)</script>")
-    html = client.get("/").content.decode()
+    html = client.get("/certifications/").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -84,7 +84,7 @@ def test_detail_query_count_is_constant(client, db, django_assert_max_num_querie
 
 
 def test_strict_content_security_policy_on_public_pages(client, db):
-    policy = client.get("/").headers["Content-Security-Policy"]
+    policy = client.get("/certifications/").headers["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
     assert directives["script-src"] == "'self'"
     assert directives["style-src"] == "'self'"
@@ -102,4 +102,4 @@ def test_admin_gets_the_same_strict_policy(admin_client):
 
 def test_public_pages_set_no_cookies(client, db):
     make_certification()
-    assert not client.get("/").cookies
+    assert not client.get("/certifications/").cookies

@@ -1,0 +1,56 @@
+"""Admin login throttling: five failures from one address lock it out for a while."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+LOGIN = "/admin/login/?next=/admin/"
+
+
+@pytest.fixture
+def account(db):
+    return User.objects.create_user("editor", password="the-right-passphrase", is_staff=True)
+
+
+def attempt(client, password, address="192.0.2.10"):
+    return client.post(LOGIN, {"username": "editor", "password": password}, REMOTE_ADDR=address)
+
+
+def test_five_failed_logins_lock_the_address_with_a_clear_message(account):
+    client = Client()
+    for _ in range(4):
+        response = attempt(client, "wrong")
+        assert response.status_code == 200
+        assert "Please enter the correct username and password" in response.content.decode()
+    response = attempt(client, "wrong")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Sign-in locked for a while" in html
+    assert "after 5 in a row, signing in is locked for 30 minutes" in html
+    # Even the right password is refused while locked.
+    response = attempt(client, "the-right-passphrase")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lock_is_per_address(account):
+    for _ in range(5):
+        attempt(Client(), "wrong", address="192.0.2.10")
+    response = attempt(Client(), "the-right-passphrase", address="192.0.2.99")
+    assert response.status_code == 302
+
+
+def test_a_successful_login_resets_the_count(account):
+    client = Client()
+    for _ in range(4):
+        attempt(client, "wrong")
+    assert attempt(client, "the-right-passphrase").status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert attempt(client, "wrong").status_code == 200
+
+
+def test_sign_ins_without_a_request_still_work(account, client):
+    # The test client's login() and scripts authenticate with no request (no address).
+    assert client.login(username="editor", password="the-right-passphrase")
+    assert not Client().login(username="editor", password="wrong")
