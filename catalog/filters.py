@@ -10,8 +10,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import QueryDict
 
 from .lifecycle import Status
@@ -284,18 +283,6 @@ def _options(choices, counts: dict, selected: list[str]) -> list[Option]:
     ]
 
 
-def _count_subquery(model, link: str, matching) -> Coalesce:
-    """Counts ``model`` rows linked to each outer row among ``matching`` certifications."""
-    rows = (
-        model.objects.filter(**{link: OuterRef("pk")}, certification__in=matching)
-        .order_by()
-        .values(link)
-        .annotate(n=Count("certification", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows), 0)
-
-
 def facets(filterset: CertificationFilter, base) -> dict[str, list[Option]]:
     """For every option, how many results it would give with the other filters applied.
 
@@ -307,30 +294,37 @@ def facets(filterset: CertificationFilter, base) -> dict[str, list[Option]]:
 
     result = {}
 
+    # Providers: issuers and delivery platforms both count, in one UNION of two grouped
+    # queries; option names come from the filter's choices (no extra query).
     matching = others("provider").values("pk")
-    issued = _count_subquery(Certification.providers.through, "provider", matching)
-    hosted = Coalesce(
-        Subquery(
-            Certification.objects.filter(platform=OuterRef("pk"), pk__in=matching)
-            .order_by()
-            .values("platform")
-            .annotate(n=Count("pk"))
-            .values("n")
-        ),
-        0,
+    issued = (
+        Certification.providers.through.objects.filter(certification__in=matching)
+        .order_by()
+        .values_list("provider__slug")
+        .annotate(n=Count("certification", distinct=True))
     )
-    providers = Provider.objects.annotate(n=issued + hosted).values_list("slug", "name", "n")
-    result["provider"] = [
-        Option(slug, name, n, slug in filterset.selected("provider")) for slug, name, n in providers
-    ]
+    hosted = (
+        Certification.objects.filter(pk__in=matching, platform__isnull=False)
+        .order_by()
+        .values_list("platform__slug")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[str, int] = {}
+    for slug, n in issued.union(hosted, all=True):
+        counts[slug] = counts.get(slug, 0) + n
+    result["provider"] = _options(
+        filterset.filters["provider"].extra["choices"], counts, filterset.selected("provider")
+    )
 
     matching = others("focus").values("pk")
-    areas = FocusArea.objects.annotate(
-        n=_count_subquery(Certification.focus_areas.through, "focusarea", matching)
-    ).values_list("slug", "name", "n")
-    result["focus"] = [
-        Option(slug, name, n, slug in filterset.selected("focus")) for slug, name, n in areas
-    ]
+    counts = dict(
+        Certification.focus_areas.through.objects.filter(certification__in=matching)
+        .values_list("focusarea__slug")
+        .annotate(n=Count("certification", distinct=True))
+    )
+    result["focus"] = _options(
+        filterset.filters["focus"].extra["choices"], counts, filterset.selected("focus")
+    )
 
     counts = others("level").aggregate(
         **{slug: Count("pk", filter=level_q(level)) for slug, level in LEVELS.items()}
