@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,7 +36,9 @@ HOST = "127.0.0.1"
 LIST_PATH = "/certifications/"
 DEFAULT_FILTER = "level=beginner&sort=cost"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/certsite"
-BENCH_DB_NAME = "certsite_bench"
+# The scratch database is certsite_bench_<pid>: two runs on one server must not drop
+# each other's database.
+BENCH_DB_PREFIX = "certsite_bench"
 PAGE_FILE = "bench.html"
 PARTIAL_FILE = "bench-partial.html"
 WARMUP_REQUESTS = 20
@@ -64,6 +67,7 @@ class Result:
     size_bytes: str
     requests: int
     errors: int
+    error_kinds: str
     seconds: float
     p50_ms: float
     p95_ms: float
@@ -87,11 +91,14 @@ class Options:
 # --- databases -------------------------------------------------------------------------
 
 
-def postgres_bench_url(server_url: str, *, name: str = BENCH_DB_NAME) -> str:
+def postgres_bench_url(server_url: str, *, name: str) -> str:
     """The server and credentials of ``server_url``, with the benchmark's own database."""
     parts = urlsplit(server_url)
     if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
         raise BenchError(f"not a PostgreSQL URL: {parts.scheme}://…")
+    if unquote(parts.path.lstrip("/")).startswith(BENCH_DB_PREFIX):
+        # Refuse rather than risk dropping a database someone uses as their own.
+        raise BenchError(f"{server_url} names a database the benchmark treats as scratch")
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
@@ -264,14 +271,14 @@ def fetch(*, port: int, target: Target) -> tuple[int, bytes]:
 class _Tally:
     latencies: list[float]
     sizes: set[int]
-    errors: int = 0
+    problems: Counter[str]
 
 
 def hammer(
     *, port: int, target: Target, requests: int, concurrency: int, time_limit: float
 ) -> tuple[_Tally, float]:
     """``requests`` GETs from ``concurrency`` threads (stopping at ``time_limit``)."""
-    tally = _Tally(latencies=[], sizes=set())
+    tally = _Tally(latencies=[], sizes=set(), problems=Counter())
     lock = threading.Lock()
     issued = 0
     start = time.perf_counter()
@@ -289,28 +296,29 @@ def hammer(
         # http.client reconnects by itself when the server closes the connection
         # (gunicorn's sync workers do after every response), so the connect is timed too.
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        latencies, sizes, errors = [], set(), 0
+        latencies, sizes, problems = [], set(), Counter()
         while claim():
             began = time.perf_counter()
             try:
                 conn.request("GET", target.path, headers=_headers(target))
                 response = conn.getresponse()
                 body = response.read()
-            except (OSError, http.client.HTTPException):
+            except (OSError, http.client.HTTPException) as error:
                 conn.close()
-                errors += 1
+                problems[type(error).__name__] += 1
                 continue
             latencies.append(time.perf_counter() - began)
             sizes.add(len(body))
             if response.status != 200:
-                errors += 1
+                problems[f"HTTP {response.status}"] += 1
         conn.close()
         with lock:
             tally.latencies.extend(latencies)
             tally.sizes.update(sizes)
-            tally.errors += errors
+            tally.problems.update(problems)
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    # Daemons: if the run is interrupted, the server stops and nothing waits for them.
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -343,7 +351,8 @@ def measure(*, database: str, size: int, port: int, target: Target, options: Opt
         path=target.path,
         size_bytes=size_bytes,
         requests=len(tally.latencies),
-        errors=tally.errors,
+        errors=tally.problems.total(),
+        error_kinds=", ".join(f"{n} × {kind}" for kind, n in tally.problems.most_common()),
         seconds=seconds,
         p50_ms=percentile(latencies, 50) * 1000,
         p95_ms=percentile(latencies, 95) * 1000,
@@ -399,6 +408,10 @@ def bench_one(
             )
             print(f"  {format_row(result)}", flush=True)
             results.append(result)
+    if any(r.errors for r in results):
+        kept = RESULTS_DIR / log.name
+        shutil.copyfile(log, kept)
+        print(f"  errors: server log kept in {kept.relative_to(ROOT)}", flush=True)
 
     breakdowns = []
     if options.breakdown:
@@ -431,7 +444,7 @@ def format_row(result: Result) -> str:
     return (
         f"| {result.database} | {result.size:,} | {result.kind} | {result.size_bytes} "
         f"| {result.per_second:,.1f} | {result.p50_ms:.1f} | {result.p95_ms:.1f} "
-        f"| {result.errors} |"
+        f"| {result.errors}{f' ({result.error_kinds})' if result.errors else ''} |"
     )
 
 
@@ -494,7 +507,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--postgres-url",
         default=os.environ.get("DATABASE_URL") or DEFAULT_POSTGRES_URL,
         help="server and credentials to use; the benchmark creates and drops its own "
-        f"database {BENCH_DB_NAME!r} there (default: DATABASE_URL, else {DEFAULT_POSTGRES_URL})",
+        f"database {BENCH_DB_PREFIX}_<pid> there "
+        f"(default: DATABASE_URL, else {DEFAULT_POSTGRES_URL})",
     )
     parser.add_argument("--requests", type=int, default=400, help="per URL (default 400)")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads (default 4)")
@@ -526,8 +540,15 @@ def databases(choice: str | None) -> list[str]:
     return ["sqlite", "postgres"] if os.environ.get("DATABASE_URL") else ["sqlite"]
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # `timeout` and CI cancel with SIGTERM: exit through the finally blocks, which stop
+    # gunicorn and remove the scratch database and files.
+    signal.signal(signal.SIGTERM, _terminated)
     options = Options(
         sizes=args.sizes,
         requests=args.requests,
@@ -537,10 +558,12 @@ def main(argv: list[str] | None = None) -> int:
         filter_query=args.filter,
         breakdown=not args.no_breakdown,
     )
-    postgres_url = postgres_bench_url(args.postgres_url)
-    if urlsplit(args.postgres_url).path.lstrip("/") == BENCH_DB_NAME:
-        # Refuse rather than drop a database someone may be using as their own.
-        raise BenchError(f"DATABASE_URL names {BENCH_DB_NAME!r}, the benchmark's scratch database")
+    chosen = databases(args.database)
+    postgres_url = (
+        postgres_bench_url(args.postgres_url, name=f"{BENCH_DB_PREFIX}_{os.getpid()}")
+        if "postgres" in chosen
+        else ""
+    )
 
     started = time.monotonic()
     load = os.getloadavg()[0]
@@ -559,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
     all_results: list[Result] = []
     try:
         run_python(["manage.py", "collectstatic", "--noinput", "-v0"], env=env)
-        for database in databases(args.database):
+        for database in chosen:
             results, breakdowns = [], []
             for size in options.sizes:
                 print(f"== {database}, {size:,} certifications", flush=True)
