@@ -13,6 +13,7 @@ from catalog.models import (
     Provider,
 )
 from catalog.templatetags.compare_tags import compare_url
+from certsite.htmx import wants_fragment
 
 from . import flow
 from .diagram import layout
@@ -32,11 +33,6 @@ CATALOGUE_FORMATS = {
 
 
 FORMAT_WORDS = {"exam": "an exam", "course": "a course"}
-
-
-def wants_fragment(request) -> bool:
-    # History restores also send HX-Request but need the whole page.
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _read(params):

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
+from certsite.htmx import wants_fragment
+
 from . import compare, export, structured
 from .filters import CertificationFilter, facets, search
 from .models import Certification, FocusArea, Provider
@@ -14,11 +16,6 @@ from .templatetags.compare_tags import compare_url
 PAGE_SIZE = 25
 # Sent by the type-ahead search box, whose keystrokes replace history rather than push.
 HISTORY_HEADER = "X-Certsite-History"
-
-
-def wants_fragment(request) -> bool:
-    # History restores also send HX-Request but need the whole page.
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _browse(params) -> CertificationFilter:
