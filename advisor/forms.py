@@ -6,13 +6,14 @@ Anything that does not fit is reported so the visitor is sent back to that step.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from . import flow
 
 BUDGETS = (100, 200, 300, 500, 1000)
 MAX_BUDGET = Decimal("100000")
+MAX_BUDGET_LENGTH = 20
 FORMATS = {
     "exam": "An exam I can book and sit",
     "course": "A course or programme that ends with a certificate",
@@ -92,17 +93,22 @@ class State:
 
 
 def _budget(values: list[str]) -> list[str] | None:
+    """A budget in whole dollars, written canonically ("250", never "2.5E+2").
+
+    The value is said back in every link of the page, so it must stay short whatever
+    was typed: anything long, not finite, under a dollar or over MAX_BUDGET is refused.
+    """
     if values == [flow.SKIP]:
         return values
-    if len(values) != 1:
+    if len(values) != 1 or len(values[0]) > MAX_BUDGET_LENGTH:
         return None
     try:
         amount = Decimal(values[0])
     except InvalidOperation:
         return None
-    if not amount.is_finite() or amount <= 0 or amount > MAX_BUDGET:
+    if not amount.is_finite() or not Decimal(1) <= amount <= MAX_BUDGET:
         return None
-    return [format(amount.normalize(), "f")]
+    return [str(int(amount.to_integral_value(rounding=ROUND_HALF_UP)))]
 
 
 def read_state(params, *, topics: dict[str, str], providers: dict[str, str]) -> State:

@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
+from catalog.links import page_params
 from catalog.models import (
     Certification,
     CertifyScenario,
@@ -96,6 +97,7 @@ def advisor_step(request):
         else None,
         "skip_url": _url("advisor:step", state.query(), **{key: flow.SKIP}),
         "skip_rest_url": _url("advisor:result", state.skip_rest_query()),
+        "page_params": page_params(request, state.params()),
         "nav": "advisor",
     }
     if not wants_fragment(request):
@@ -165,6 +167,7 @@ def advisor_result(request):
         else reverse("catalog:list"),
         "share_url": request.build_absolute_uri(share_path),
         "change_url": _url("advisor:step", state.query(without=flow.REFINEMENTS[0])),
+        "page_params": page_params(request, state.params()),
         "nav": "advisor",
     }
     return render(request, "advisor/result.html", context)

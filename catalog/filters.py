@@ -13,6 +13,8 @@ from django import forms
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import QueryDict
 
+from certsite.forms import SearchTextField
+
 from .lifecycle import Status
 from .models import BILLING_CHOICES, Certification, FocusArea, Format, Level, Provider, Recognition
 
@@ -63,6 +65,10 @@ class LenientChoiceField(forms.ChoiceField):
         value = self.to_python(value)
         self.ignored = [value] if value and not self.valid_value(value) else []
         return "" if self.ignored else value
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchTextField
 
 
 class MultipleSlugFilter(django_filters.MultipleChoiceFilter):
@@ -141,7 +147,7 @@ def _sort(queryset, name, value):
 
 
 class CertificationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         label="Search",
         method=search,
         max_length=MAX_QUERY_LENGTH,
@@ -225,6 +231,11 @@ class CertificationFilter(django_filters.FilterSet):
     def notices(self) -> list[str]:
         """Plain-language notes on the parameters that were ignored."""
         notes = []
+        self.errors  # noqa: B018 -- the fields say what they dropped once they have cleaned
+        if getattr(self.form.fields["q"], "adjusted", False):
+            notes.append(
+                f"Search: only the first {MAX_QUERY_LENGTH} printable characters were used."
+            )
         for field in self.form.fields.values():
             ignored = getattr(field, "ignored", [])
             if ignored:

@@ -1,15 +1,16 @@
 import json
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
 from certsite.htmx import wants_fragment
 
-from . import compare, export, structured
+from . import compare, export, links, structured
 from .filters import CertificationFilter, facets, search
+from .forms import PickerForm
 from .models import Certification, FocusArea, Provider
 from .templatetags.compare_tags import compare_url
 
@@ -30,10 +31,15 @@ def _browse(params) -> CertificationFilter:
 @vary_on_headers("HX-Request", "HX-History-Restore-Request", HISTORY_HEADER)
 def certification_list(request):
     filterset = _browse(request.GET)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(links.page_number(request))
+    # The tidy form of the state, not every empty form field: links and the address bar.
+    query = filterset.canonical_query(
+        page=page.number, extra={compare.PICK_PARAM: links.picks(request)}
+    )
     context = {
         "filter": filterset,
         "page": page,
+        "page_params": QueryDict(query),
         "facets": facets(filterset, Certification.objects.for_browsing()),
         "nav": "catalogue",
         "swap_target": "#results",
@@ -41,9 +47,6 @@ def certification_list(request):
     if not wants_fragment(request):
         return render(request, "catalog/certification_list.html", context)
     response = render(request, "catalog/certification_list.html#results", context)
-    # The address bar gets the tidy form of the state, not every empty form field.
-    picks = compare.parse_picks(request.GET.getlist(compare.PICK_PARAM)).slugs
-    query = filterset.canonical_query(page=page.number, extra={compare.PICK_PARAM: picks})
     history = (
         "HX-Replace-Url" if request.headers.get(HISTORY_HEADER) == "replace" else "HX-Push-Url"
     )
@@ -59,9 +62,13 @@ def certification_export(request, fmt):
     if fmt == "csv":
         response = HttpResponse(export.to_csv(rows), content_type="text/csv; charset=utf-8")
     else:
+        query = filterset.canonical_query()
         payload = {
             "generated_on": stamp,
-            "source": request.build_absolute_uri(),
+            # The state these rows answer, tidied: never the raw query string.
+            "source": request.build_absolute_uri(
+                f"{request.path}?{query}" if query else request.path
+            ),
             "count": len(rows),
             "certifications": rows,
         }
@@ -119,20 +126,21 @@ def _compare_context(request) -> dict:
         "only_differences": only_differences,
         "notices": notices,
         "full": len(certifications) >= compare.MAX_PICKS,
+        "page_params": links.page_params(request, [("diff", "1")] if only_differences else []),
     }
 
 
 def _suggestions(query: str, *, exclude: list[str]):
     if not query.strip():
         return []
-    matches = search(Certification.objects.all(), "q", query[:100]).exclude(slug__in=exclude)
+    matches = search(Certification.objects.all(), "q", query).exclude(slug__in=exclude)
     return list(matches.with_status().order_by("name")[:MAX_SUGGESTIONS])
 
 
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def compare_view(request):
     context = _compare_context(request)
-    query = request.GET.get("add", "").strip()
+    query = PickerForm(request.GET).query()
     if query:
         # The picker without JavaScript: one match is added at once, several are offered.
         suggestions = _suggestions(query, exclude=context["slugs"])
@@ -149,10 +157,11 @@ def compare_view(request):
 def compare_suggest(request):
     """Search-as-you-type results for the picker: links that add a certification."""
     slugs = compare.parse_picks(request.GET.getlist(compare.PICK_PARAM)).slugs
+    query = PickerForm(request.GET).query()
     context = {
-        "suggestions": _suggestions(request.GET.get("add", ""), exclude=slugs),
+        "suggestions": _suggestions(query, exclude=slugs),
         "slugs": slugs,
-        "add_query": request.GET.get("add", "").strip(),
+        "add_query": query,
         "only_differences": request.GET.get("diff") == "1",
         "full": len(slugs) >= compare.MAX_PICKS,
     }

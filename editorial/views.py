@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import Truncator
 from django.views.decorators.csrf import csrf_protect
 
+from catalog.links import page_number, page_params
 from catalog.models import Certification
 
 from . import changes as change_record
@@ -18,14 +20,21 @@ def changes(request):
     form = ChangeFilterForm(request.GET or None, providers=change_record.issuing_providers())
     provider = form.chosen_provider()
     page = Paginator(change_record.public_changes(provider=provider), change_record.PAGE_SIZE)
-    page = page.get_page(request.GET.get("page"))
+    page = page.get_page(page_number(request))
+    state = [("provider", provider.slug)] if provider else []
+    if page.number > 1:
+        state.append(("page", page.number))
     return render(
         request,
         "editorial/changes.html",
         {
             "form": form,
             "provider": provider,
-            "unknown_provider": request.GET.get("provider") if form.errors else "",
+            # Said back shortened: an answer never grows with what was typed.
+            "unknown_provider": Truncator(request.GET.get("provider", "")).chars(40)
+            if form.errors
+            else "",
+            "page_params": page_params(request, state),
             "page": page,
             "entries": change_record.entries(page.object_list),
             "retiring": change_record.retiring_soon(provider=provider),

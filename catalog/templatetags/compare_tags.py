@@ -5,20 +5,17 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from ..compare import PICK_PARAM, parse_picks, replaced, toggled
+from ..compare import PICK_PARAM, replaced, toggled
+from ..links import page_params
+from ..links import picks as _picks
 
 register = template.Library()
 
 
-def _picks(request) -> list[str]:
-    # Error pages may render without a request.
-    return parse_picks(request.GET.getlist(PICK_PARAM)).slugs if request else []
-
-
 @register.simple_tag(takes_context=True)
 def toggle_pick(context, slug: str) -> str:
-    """This page's query string with ``slug`` added to or removed from the picks."""
-    params = context["request"].GET.copy()
+    """This page's state with ``slug`` added to or removed from the picks."""
+    params = (context.get("page_params") or page_params(context["request"])).copy()
     params.setlist(PICK_PARAM, toggled(_picks(context["request"]), slug))
     return f"?{params.urlencode()}"
 

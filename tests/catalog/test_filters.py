@@ -179,9 +179,11 @@ def test_search_covers_name_code_provider_platform_and_focus(catalogue):
     assert names("q=nothing-like-this") == []
 
 
-def test_search_ignores_absurd_input(catalogue):
-    assert names("q=" + "x" * 5000) == names("")
+def test_search_uses_only_the_first_hundred_printable_characters(catalogue):
+    assert names("q=aif-c01" + "%20" * 3000 + "x" * 5000) == names("q=aif-c01+" + "x" * 91)
+    assert names("q=%00aif%1F-c01") == ["Cheap Fundamentals"]
     assert run("q=" + "x" * 5000).notices
+    assert run("q=" + "x" * 5000).cleaned["q"] == "x" * 100
 
 
 @pytest.mark.parametrize(
