@@ -145,6 +145,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Price files between preview and confirmation (editorial/uploads.py). With several
+    # app servers this must be a directory (or storage) they all share.
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("DJANGO_IMPORT_DIR", BASE_DIR / "var" / "imports")},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -194,6 +200,7 @@ AXES_LOCKOUT_CALLABLE = "editorial.views.login_locked"
 # so it needs the change permission; exporting needs only view.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "editorial.uploads.PriceUploadStorage"
 
 if SECURE:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
