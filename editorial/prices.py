@@ -43,7 +43,13 @@ class SpreadsheetCSV(CSV):
         return "rb"  # the bytes reach create_dataset, which picks the encoding
 
     def create_dataset(self, in_stream, **kwargs):
-        return super().create_dataset(csvsafe.decode(in_stream), **kwargs)
+        dataset = super().create_dataset(csvsafe.decode(in_stream), **kwargs)
+        if not dataset.headers or not any(dataset.headers):
+            raise csvsafe.UnreadableFile(
+                "The first row must name the columns: slug, and any of "
+                f"{', '.join(PRICE_FIELDS)}. Export the prices to start from."
+            )
+        return dataset
 
     def export_data(self, dataset, **kwargs):
         safe = tablib.Dataset(headers=dataset.headers)
@@ -179,6 +185,9 @@ class PriceResource(resources.ModelResource):
             row_result.shown_after = row_result.instance.cost_display
 
 
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a price row is under 100 bytes; 10,000 rows is 1 MB
+
+
 class PriceImportForm(ImportForm):
     source_url = forms.URLField(
         label="Source of these prices",
@@ -193,6 +202,15 @@ class PriceImportForm(ImportForm):
         max_length=200,
         help_text="Optional, e.g. “AWS raised exam fees”. Kept in each history entry.",
     )
+
+    def clean_import_file(self):
+        file = self.cleaned_data["import_file"]
+        if file.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                f"This file is {file.size / 1024 / 1024:.1f} MB; a price file is at most "
+                f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Export the prices to start from."
+            )
+        return file
 
 
 class PriceConfirmForm(ConfirmImportForm):

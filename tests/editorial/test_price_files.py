@@ -287,3 +287,20 @@ def test_export_follows_the_lists_filters(editor_client, certs):
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [r["slug"] for r in rows] == ["beta"]
+
+
+@pytest.mark.parametrize("content", [b"\r\n\r\n", b",,\r\nalpha,250\r\n", b"\xef\xbb\xbf"])
+def test_a_file_without_a_header_row_is_explained(editor_client, certs, content):
+    response = upload(editor_client, content)
+    assert response.status_code == 200
+    assert (
+        "The first row must name the columns" in response.context["form"].errors["import_file"][0]
+    )
+
+
+def test_a_file_larger_than_any_price_list_is_refused(editor_client, certs, monkeypatch):
+    from editorial import prices
+
+    monkeypatch.setattr(prices, "MAX_UPLOAD_BYTES", 100)
+    response = upload(editor_client, b"slug,cost_amount\r\n" + b"alpha,250\r\n" * 20)
+    assert "a price file is at most" in response.context["form"].errors["import_file"][0]
