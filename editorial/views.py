@@ -115,12 +115,13 @@ def admin_login(request):
     site does not have; a ``next`` that is foreign, malformed or matches no URL is
     dropped instead, and the admin's index is where the editor lands.
     """
-    for query in (request.GET, request.POST):
+    for name in ("GET", "POST"):
+        query = getattr(request, name)
         target = query.get(REDIRECT_FIELD_NAME)
         if target is not None and not _is_our_page(request, target):
-            query._mutable = True
-            query.pop(REDIRECT_FIELD_NAME)
-            query._mutable = False
+            query = query.copy()
+            del query[REDIRECT_FIELD_NAME]
+            setattr(request, name, query)
     return admin.site.login(request)
 
 
