@@ -3,6 +3,8 @@
 import csv
 import io
 
+from certsite import csvsafe
+
 from .models import Certification
 
 FIELDS = [
@@ -78,16 +80,19 @@ def row(cert: Certification, *, base_url: str) -> dict:
 
 
 def to_csv(rows: list[dict]) -> str:
-    """Lists join with "; "; null is an empty cell."""
+    """Lists join with "; "; null is an empty cell; formulas are neutralised (csvsafe).
+
+    Starts with a byte-order mark so that Excel, the usual reader of a CSV download,
+    reads it as UTF-8 (JSON is the format for programs).
+    """
     out = io.StringIO()
+    out.write(csvsafe.BOM)
     writer = csv.DictWriter(out, fieldnames=FIELDS)
     writer.writeheader()
     for item in rows:
         writer.writerow(
             {
-                key: "; ".join(value)
-                if isinstance(value, list)
-                else ("" if value is None else value)
+                key: csvsafe.cell("; ".join(value) if isinstance(value, list) else value)
                 for key, value in item.items()
             }
         )

@@ -12,6 +12,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from certsite.proxy import parse_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -61,6 +63,15 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# Addresses (or networks, 10.0.0.0/8) of the reverse proxies in front of the site. Only
+# requests from them may say who the client is (X-Forwarded-For) and that it used HTTPS
+# (X-Forwarded-Proto); certsite/proxy.py removes both headers from anyone else.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+try:
+    parse_networks(TRUSTED_PROXIES)
+except ValueError as error:
+    raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {error}") from None
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -82,6 +93,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it (HTTPS redirect, throttling) must see the real client.
+    "certsite.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -145,6 +158,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Price files between preview and confirmation (editorial/uploads.py). With several
+    # app servers this must be a directory (or storage) they all share.
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("DJANGO_IMPORT_DIR", BASE_DIR / "var" / "imports")},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -177,27 +196,37 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
-# Admin login throttling (django-axes): five failures from one address lock that
-# address out for a while. Axes must come first so a locked-out request never
-# reaches the password check.
+# Admin login throttling (django-axes): five failures for one username from one
+# address lock that pair out for a while, so one editor's typos never lock out the
+# others behind the same office proxy. Axes must come first so a locked-out request
+# never reaches the password check.
 AUTHENTICATION_BACKENDS = [
     "editorial.backends.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address TrustedProxyMiddleware settled on; never django-ipware's header guesses.
+AXES_CLIENT_IP_CALLABLE = "certsite.proxy.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "editorial.views.login_locked"
+
+# A sign-in with a missing, foreign or unknown ?next= lands on the admin's index
+# (editorial.views.admin_login); Django's default, /accounts/profile/, does not exist here.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # CSV price import and export (django-import-export): importing changes prices,
 # so it needs the change permission; exporting needs only view.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "editorial.uploads.PriceUploadStorage"
 
 if SECURE:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
-    # The proxy in front (load balancer) terminates TLS and says so in this header.
+    # The proxy in front (load balancer) terminates TLS and says so in this header; it is
+    # believed only from DJANGO_TRUSTED_PROXIES (certsite/proxy.py strips it otherwise).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)

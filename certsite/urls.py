@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from editorial.views import admin_login
 from pages.sitemaps import SITEMAPS
 from pages.views import robots_txt
 
@@ -14,6 +15,7 @@ def favicon(request):
 
 
 urlpatterns = [
+    path("admin/login/", admin_login),  # the admin's own, with ?next= checked
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
     path("advisor/", include("advisor.urls")),

@@ -6,6 +6,7 @@ version the editor loaded, the conflict message) lives in its CertificationAdmin
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,12 +15,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV
 
 from catalog.models import EditConflict
+from certsite.csvsafe import UnreadableFile
 
-from .prices import PriceConfirmForm, PriceImportForm, PriceResource
+from . import uploads
+from .prices import PriceConfirmForm, PriceImportForm, PriceResource, SpreadsheetCSV
 from .revert import apply_revert, plan_revert
 
 
@@ -44,10 +48,12 @@ class RevertForm(forms.Form):
 class CertificationEditorialMixin(ImportExportMixin):
     # CSV prices (django-import-export)
     resource_classes = [PriceResource]
-    import_formats = [CSV]
-    export_formats = [CSV]
+    import_formats = [SpreadsheetCSV]
+    export_formats = [SpreadsheetCSV]
     import_form_class = PriceImportForm
     confirm_form_class = PriceConfirmForm
+    # Uploads wait for confirmation in our own storage, never the shared temp directory.
+    tmp_storage_class = uploads.PriceUploadStorage
     import_template_name = "admin/catalog/certification/import.html"
     # One format and no field choice: "Export" downloads the (filtered) list at once,
     # and the export form page, which needs inline script, is never shown.
@@ -180,6 +186,70 @@ class CertificationEditorialMixin(ImportExportMixin):
         form.seen_versions = {}  # filled by the preview, sent on with the confirmation
         return form
 
+    def export_action(self, request):
+        # The export reads the changelist's filters from the query string: an unknown
+        # or malformed one is explained, as the changelist itself does, not a 500.
+        if any("\x00" in key or "\x00" in value for key, value in _items(request.GET)):
+            return self._back_to_list(request)
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            return self._back_to_list(request)
+
+    def _back_to_list(self, request):
+        messages.error(
+            request,
+            "Nothing was exported: the address had filters this list does not have. "
+            "Choose the filters in the list, then export again.",
+        )
+        return redirect(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist"
+        )
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, UnreadableFile):
+            form.add_error("import_file", str(e))
+        else:
+            form.add_error(
+                "import_file",
+                "This file could not be read as CSV. Save it from your spreadsheet as "
+                "“CSV UTF-8 (comma delimited)” and upload it again.",
+            )
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        """The confirmation: applies the upload the preview showed, if it is this editor's."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        if not form.is_valid():
+            if "import_file_name" in form.errors:
+                return self._import_again(request, form.errors["import_file_name"][0])
+            return self._import_again(
+                request, "The confirmation was incomplete or changed: upload the file again."
+            )
+        storage = uploads.PriceUploadStorage(name=form.cleaned_data["import_file_name"])
+        try:
+            dataset = SpreadsheetCSV().create_dataset(storage.read())
+        except uploads.BadUpload as error:
+            return self._import_again(request, str(error))
+        except Exception:
+            # The preview read this very file; only a damaged upload gets here.
+            storage.remove()
+            return self._import_again(request, "The uploaded file could not be read again.")
+        result = self.process_dataset(dataset, form, request, **kwargs)
+        storage.remove()
+        return self.process_result(result, request)
+
+    def _import_again(self, request, message):
+        messages.error(request, f"Nothing was imported. {message}")
+        return redirect(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_import"
+        )
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        return super().get_confirm_form_kwargs(request, import_form) | {"user": request.user}
+
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")
         data = getattr(form, "cleaned_data", None) or {}
@@ -200,6 +270,7 @@ class CertificationEditorialMixin(ImportExportMixin):
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is not None:
             initial |= {
+                "import_file_name": uploads.sign(initial["import_file_name"], user=request.user),
                 "source_url": import_form.cleaned_data["source_url"],
                 "note": import_form.cleaned_data["note"],
                 "versions": import_form.seen_versions,
@@ -237,3 +308,9 @@ class CertificationEditorialMixin(ImportExportMixin):
     def get_export_filename(self, request, queryset, file_format):
         stamp = timezone.localdate().isoformat()
         return f"certsite-prices-{stamp}.{file_format.get_extension()}"
+
+
+def _items(query):
+    for key, values in query.lists():
+        for value in values:
+            yield key, value

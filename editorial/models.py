@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -30,6 +30,30 @@ class SuggestionQuerySet(models.QuerySet):
         """What one address sent within the last hour (the rate limit's window)."""
         since = (now or timezone.now()) - dt.timedelta(hours=1)
         return self.filter(address_hash=address_hash, created_at__gte=since)
+
+
+# pg_advisory_xact_lock(namespace, key): the namespace keeps these apart from any other
+# advisory lock the site may take one day.
+_SENDER_LOCK_NAMESPACE = 0x53554747  # "SUGG"
+
+
+def lock_sender(address_hash: str, *, using: str = "default") -> None:
+    """Inside a transaction: waits until no other request from this address is between
+    counting its recent suggestions and storing a new one, so the limit cannot be
+    overrun by sending many at the same moment. Held until the transaction ends.
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        key = int(address_hash[:8], 16) - 2**31  # fits int4; a collision only serialises
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [_SENDER_LOCK_NAMESPACE - 2**31, key]
+            )
+    else:
+        # SQLite has one writer at a time: a write as the transaction's first statement
+        # (it matches no row) makes this transaction that writer until it ends, and
+        # makes the others wait for it rather than fail.
+        CorrectionSuggestion.objects.using(using).filter(pk=0).update(address_hash="")
 
 
 class CorrectionSuggestion(models.Model):

@@ -11,18 +11,51 @@ the preview travel with the confirmation: a certification someone saved in betwe
 refused rather than overwritten with a value the editor never saw.
 """
 
+import tablib
 from django import forms
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
+from import_export.formats.base_formats import CSV
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.instance_loaders import CachedInstanceLoader
 
 from catalog.models import Certification, EditConflict
+from certsite import csvsafe
 
-from . import facts
+from . import facts, uploads
 from .diffs import field_changes
 
 PRICE_FIELDS = ["cost_amount", "cost_currency", "billing"]
+
+
+class SpreadsheetCSV(CSV):
+    """CSV as spreadsheets write and read it.
+
+    Export: UTF-8 with a byte-order mark and the charset named (Excel needs the mark to
+    read "–"), every cell through csvsafe so no value opens as a formula. Import: UTF-8
+    with or without the mark, or Windows-1252 (what Excel saves as plain "CSV"); any
+    other file is refused with a message saying what to do (csvsafe.decode).
+    """
+
+    CONTENT_TYPE = "text/csv; charset=utf-8"
+
+    def get_read_mode(self):
+        return "rb"  # the bytes reach create_dataset, which picks the encoding
+
+    def create_dataset(self, in_stream, **kwargs):
+        dataset = super().create_dataset(csvsafe.decode(in_stream), **kwargs)
+        if not dataset.headers or not any(dataset.headers):
+            raise csvsafe.UnreadableFile(
+                "The first row must name the columns: slug, and any of "
+                f"{', '.join(PRICE_FIELDS)}. Export the prices to start from."
+            )
+        return dataset
+
+    def export_data(self, dataset, **kwargs):
+        safe = tablib.Dataset(headers=dataset.headers)
+        for values in dataset:
+            safe.append([csvsafe.cell(value) for value in values])
+        return csvsafe.BOM + safe.export("csv", **kwargs)
 
 
 class SlugWidget(widgets.Widget):
@@ -91,6 +124,12 @@ class PriceResource(resources.ModelResource):
         # What the import page says it imports: the name is exported for reading only.
         return [f for f in super().get_user_visible_fields() if not f.readonly]
 
+    def before_import_row(self, row, **kwargs):
+        # Undo the apostrophe our export puts before formula-like cells, so an exported
+        # file imports unchanged.
+        for key, value in row.items():
+            row[key] = csvsafe.restore(value)
+
     def get_or_init_instance(self, instance_loader, row):
         slug = self.fields["slug"].clean(row)
         if not slug:
@@ -146,6 +185,9 @@ class PriceResource(resources.ModelResource):
             row_result.shown_after = row_result.instance.cost_display
 
 
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a price row is under 100 bytes; 10,000 rows is 1 MB
+
+
 class PriceImportForm(ImportForm):
     source_url = forms.URLField(
         label="Source of these prices",
@@ -161,11 +203,43 @@ class PriceImportForm(ImportForm):
         help_text="Optional, e.g. “AWS raised exam fees”. Kept in each history entry.",
     )
 
+    def clean_import_file(self):
+        file = self.cleaned_data["import_file"]
+        if file.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                f"This file is {file.size / 1024 / 1024:.1f} MB; a price file is at most "
+                f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Export the prices to start from."
+            )
+        return file
+
 
 class PriceConfirmForm(ConfirmImportForm):
+    """The preview's confirmation; every field comes back from the browser, so each is
+    checked: the upload must be this editor's own (signed name, see uploads)."""
+
+    import_file_name = forms.CharField(widget=forms.HiddenInput, max_length=500)
+    original_file_name = forms.CharField(widget=forms.HiddenInput, max_length=255)
+    format = forms.TypedChoiceField(choices=[("0", "CSV")], coerce=int, widget=forms.HiddenInput)
+    resource = forms.TypedChoiceField(
+        choices=[("0", "Prices")],
+        coerce=int,
+        required=False,
+        empty_value=0,
+        widget=forms.HiddenInput,
+    )
     source_url = forms.URLField(widget=forms.HiddenInput, max_length=500, assume_scheme="https")
     note = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
     versions = forms.JSONField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_import_file_name(self):
+        try:
+            return uploads.unsign(self.cleaned_data["import_file_name"], user=self.user)
+        except uploads.BadUpload as error:
+            raise ValidationError(str(error)) from None
 
     def clean_versions(self):
         versions = self.cleaned_data["versions"]

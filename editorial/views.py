@@ -1,8 +1,15 @@
+import posixpath
+from urllib.parse import urlsplit
+
 from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.csrf import csrf_protect
 
@@ -13,7 +20,7 @@ from . import changes as change_record
 from .dashboard import STALE_AFTER_DAYS
 from .dashboard import dashboard as build_dashboard
 from .forms import ChangeFilterForm, SuggestionForm
-from .models import SUGGESTIONS_PER_HOUR, CorrectionSuggestion, hash_address
+from .models import SUGGESTIONS_PER_HOUR, CorrectionSuggestion, hash_address, lock_sender
 
 
 def changes(request):
@@ -52,12 +59,23 @@ def suggest(request, slug):
         form = SuggestionForm(request.POST, certification=certification)
         if form.is_from_a_bot:
             return redirect("editorial:suggest_thanks", slug=slug)  # looks accepted; not kept
+        # REMOTE_ADDR is the client's own address, also behind a trusted proxy
+        # (certsite/proxy.py).
         address = hash_address(request.META.get("REMOTE_ADDR", ""))
-        # Counted in the database, so the limit holds across server processes.
-        if CorrectionSuggestion.objects.recent_from(address).count() >= SUGGESTIONS_PER_HOUR:
+        valid = form.is_valid()
+        # Counted in the database, so the limit holds across server processes; the
+        # count and the insert happen under one lock per address, so twenty at once
+        # store five, not six.
+        with transaction.atomic():
+            lock_sender(address)
+            limited = (
+                CorrectionSuggestion.objects.recent_from(address).count() >= SUGGESTIONS_PER_HOUR
+            )
+            if valid and not limited:
+                form.save(address_hash=address)
+        if limited:
             status = 429
-        elif form.is_valid():
-            form.save(address_hash=address)
+        elif valid:
             return redirect("editorial:suggest_thanks", slug=slug)
     else:
         fact = request.GET.get("fact")
@@ -97,6 +115,39 @@ def dashboard(request):
             "stale_after_days": STALE_AFTER_DAYS,
         },
     )
+
+
+def admin_login(request):
+    """The admin's sign-in, with a ``?next=`` kept only if it is a page of this site.
+
+    Django already refuses another host's address but then falls back to a page this
+    site does not have; a ``next`` that is foreign, malformed or matches no URL is
+    dropped instead, and the admin's index is where the editor lands.
+    """
+    for name in ("GET", "POST"):
+        query = getattr(request, name)
+        target = query.get(REDIRECT_FIELD_NAME)
+        if target is not None and not _is_our_page(request, target):
+            query = query.copy()
+            del query[REDIRECT_FIELD_NAME]
+            setattr(request, name, query)
+    return admin.site.login(request)
+
+
+def _is_our_page(request, target: str) -> bool:
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return False
+    path = urlsplit(target).path
+    # As the browser will: "/admin/../x/" is "/x/".
+    path = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    # The admin answers every other /admin/… address with a redirect or a 404.
+    return getattr(match.func, "__name__", "") != "catch_all_view"
 
 
 def login_locked(request, original_response=None, credentials=None):

@@ -43,6 +43,19 @@ def make_certification(*, providers=None, focus_areas=None, replacements=None, *
     return cert
 
 
+@pytest.fixture(autouse=True)
+def import_dir(settings, tmp_path):
+    """Price uploads of each test in a directory of its own, never the checkout's var/."""
+    directory = tmp_path / "imports"
+    settings.STORAGES = settings.STORAGES | {
+        "imports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": directory},
+        }
+    }
+    return directory
+
+
 @pytest.fixture
 def seeded(db):
     return seed_all()

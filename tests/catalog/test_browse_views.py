@@ -128,7 +128,8 @@ def test_csv_export_follows_the_filters(client, two_providers):
     response = client.get("/certifications/export.csv?provider=aws&page=3")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    lines = response.content.decode().strip().splitlines()
+    assert response.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads it as UTF-8
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("slug,name,url,providers")
     assert len(lines) == 2 and "AWS Exam" in lines[1]
 

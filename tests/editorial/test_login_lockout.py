@@ -54,3 +54,44 @@ def test_sign_ins_without_a_request_still_work(account, client):
     # The test client's login() and scripts authenticate with no request (no address).
     assert client.login(username="editor", password="the-right-passphrase")
     assert not Client().login(username="editor", password="wrong")
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/admin/",
+        "https:evil.example",
+        "javascript:alert(1)",
+        "/accounts/profile/",
+        "/admin/../no-such-page/",
+        "/admin/no-such-page/",
+        "http://[::1",
+        "\x00",
+    ],
+)
+def test_a_bad_or_foreign_next_lands_on_the_admin_index(account, target):
+    client = Client()
+    page = client.get("/admin/login/", {"next": target})
+    assert page.status_code == 200
+    assert 'name="next" value="/admin/"' in page.content.decode()
+    for query in ({"next": target}, {}):
+        response = client.post(
+            "/admin/login/?" + "&".join(f"next={v}" for v in query.values()),
+            {"username": "editor", "password": "the-right-passphrase", **query},
+        )
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/"
+        client.logout()
+
+
+def test_a_next_inside_the_site_is_kept(account):
+    response = Client().post(
+        "/admin/login/?next=/admin/catalog/certification/",
+        {
+            "username": "editor",
+            "password": "the-right-passphrase",
+            "next": "/admin/catalog/certification/",
+        },
+    )
+    assert response["Location"] == "/admin/catalog/certification/"
