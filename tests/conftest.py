@@ -3,6 +3,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 
 from catalog.models import Certification, FocusArea, Level, Provider
 from catalog.seed import seed_all
@@ -41,6 +42,14 @@ def make_certification(*, providers=None, focus_areas=None, replacements=None, *
     if replacements:
         cert.replacements.set(replacements)
     return cert
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Sign-ins and new accounts in tests need no slow key stretching (PBKDF2 is the
+    real thing and is what production uses)."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
