@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_protect
 
 from catalog.models import Certification
+from certsite.pagecache import public_page
 
 from . import changes as change_record
 from .dashboard import STALE_AFTER_DAYS
@@ -14,6 +15,7 @@ from .forms import ChangeFilterForm, SuggestionForm
 from .models import SUGGESTIONS_PER_HOUR, CorrectionSuggestion, hash_address
 
 
+@public_page
 def changes(request):
     form = ChangeFilterForm(request.GET or None, providers=change_record.issuing_providers())
     provider = form.chosen_provider()

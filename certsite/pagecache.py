@@ -1,0 +1,282 @@
+"""A response cache in front of the public pages, for anonymous GET and HEAD requests.
+
+Views mark their pages with ``@public_page``. Such a page always gets validators (an ETag
+from its body, ``Cache-Control: no-cache``: browsers may keep it but must ask again each
+time, so an editor's change shows at once, and asking again costs a 304). Anonymous
+requests (no session cookie) are answered from the cache when an entry exists for:
+
+- the canonical request: scheme, host, path, the query string with its parameters sorted
+  by name (repeated values keep their order: ``?c=`` order is the column order), and the
+  request headers pages vary on (HX-Request, HX-History-Restore-Request,
+  X-Certsite-History), hashed, so the key's size never depends on the URL;
+- the catalogue version (``catalog.version``) and today's date, stored *in* the entry and
+  compared on each hit rather than put in the key: one entry per URL, overwritten when
+  stale, and with Redis the version and the entry come in one round trip.
+
+A response is stored only if it is a 200 of a public page, sets no cookie, is not private
+or no-store, and varies on nothing outside the key (Cookie aside: no session, no effect).
+The whole response as it leaves the inner middleware is stored, so a hit carries exactly
+the same headers as a fresh page; the middleware above this one (security headers, CSP)
+runs for both.
+
+Any cache error is logged (at most once a minute) and the site goes on uncached for a few
+seconds before trying again; a cache never turns a page into an error.
+
+Where the version is read, and why that is correct across processes:
+
+- **Shared cache (Redis)**: the version is kept in Redis beside the pages. A commit that
+  bumped it publishes the committed number with an atomic "raise to" (a Lua script: only
+  ever moves up), so commits publishing out of order, or a reader re-filling an expired
+  copy from the database, can never move it back. It is at most the committed number, so
+  a page rendered after reading it shows data at least that new. The copy expires after
+  ``VERSION_TIMEOUT_MS``: if a publication is lost (Redis unreachable at commit time, or
+  restored from an older snapshot), pages can be stale at most that long.
+- **Local memory**: each process has its own, and a commit in one process cannot clear the
+  others', so the version is read from the database on every request (one indexed
+  single-row query). Correct with any number of workers; Redis makes a hit query-free.
+"""
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from functools import wraps
+from typing import NamedTuple
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import split_header_value
+
+from catalog import version as catalogue_version
+
+logger = logging.getLogger(__name__)
+
+CACHE_ALIAS = "default"
+VERSION_KEY = "pagecache:version"
+ENTRY_PREFIX = "pagecache:page:"
+# Entries carry their version and date, so this only bounds memory for URLs seen once.
+ENTRY_TIMEOUT = 60 * 60
+VERSION_TIMEOUT_MS = 10_000
+# A larger export is served fresh (still with its ETag) rather than held in memory.
+MAX_BODY = 2 * 1024 * 1024
+SAFE_METHODS = ("GET", "HEAD")
+VARIANT_HEADERS = (
+    "HTTP_HX_REQUEST",
+    "HTTP_HX_HISTORY_RESTORE_REQUEST",
+    "HTTP_X_CERTSITE_HISTORY",
+)
+STORABLE_VARY = {"hx-request", "hx-history-restore-request", "x-certsite-history", "cookie"}
+PUBLIC_CACHE_CONTROL = "no-cache"
+# A signed-in editor's copy must never be kept by a shared cache on the way.
+PRIVATE_CACHE_CONTROL = "private, no-cache"
+RETRY_AFTER_SECONDS = 5.0
+WARN_EVERY_SECONDS = 60.0
+
+_RAISE_VERSION = """
+local current = tonumber(redis.call('GET', KEYS[1]))
+if current == nil or current < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+return 0
+"""
+
+
+def public_page(view):
+    """Marks a view's responses as public pages: validators always, cached when anonymous."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.public_page = True
+        return response
+
+    return wrapped
+
+
+class _Outage:
+    """After a cache error: go uncached for a while, and warn, but not on every request."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        self.until = 0.0
+        self.warned_at = -WARN_EVERY_SECONDS
+        self.unreported = 0
+
+    def allows(self) -> bool:
+        return time.monotonic() >= self.until
+
+    def record(self, error: Exception) -> None:
+        now = time.monotonic()
+        self.until = now + RETRY_AFTER_SECONDS
+        if now - self.warned_at < WARN_EVERY_SECONDS:
+            self.unreported += 1
+            return
+        logger.warning(
+            "Page cache unavailable, serving uncached for %.0f s (%d more errors since the "
+            "last warning): %r",
+            RETRY_AFTER_SECONDS,
+            self.unreported,
+            error,
+        )
+        self.warned_at, self.unreported = now, 0
+
+
+outage = _Outage()
+
+
+# Stored as a plain tuple, so that no rename of a class here can make old entries unreadable.
+class Entry(NamedTuple):
+    version: int
+    day: int
+    status: int
+    headers: dict
+    body: bytes
+    etag: str
+
+
+@dataclass(slots=True)
+class _Lookup:
+    key: str
+    version: int
+    day: int
+    hit: Entry | None
+
+
+def _is_shared(cache) -> bool:
+    return isinstance(cache, RedisCache)
+
+
+def page_key(request) -> str:
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    parts = (
+        request.scheme,
+        request.META.get("HTTP_HOST", "").lower(),
+        request.path,
+        query,
+        *(request.META.get(header, "") for header in VARIANT_HEADERS),
+    )
+    digest = hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=20)
+    return ENTRY_PREFIX + digest.hexdigest()
+
+
+def _raise_shared_version(cache, number: int) -> None:
+    key = cache.make_and_validate_key(VERSION_KEY)
+    cache._cache.get_client(key, write=True).eval(
+        _RAISE_VERSION, 1, key, number, VERSION_TIMEOUT_MS
+    )
+
+
+def version_committed(number: int) -> None:
+    """Called once a transaction that bumped the catalogue version has committed."""
+    cache = caches[CACHE_ALIAS]
+    if not (settings.PAGE_CACHE and _is_shared(cache)):
+        return
+    try:
+        _raise_shared_version(cache, number)
+    except Exception as error:  # noqa: BLE001  any cache failure: the page cache waits
+        outage.record(error)
+
+
+def _lookup(request) -> _Lookup | None:
+    key = page_key(request)
+    day = timezone.localdate().toordinal()
+    cache = caches[CACHE_ALIAS]
+    shared = _is_shared(cache)
+    try:
+        if shared:
+            found = cache.get_many([VERSION_KEY, key])
+            version, entry = found.get(VERSION_KEY), found.get(key)
+        else:
+            version, entry = None, cache.get(key)
+    except Exception as error:  # noqa: BLE001
+        outage.record(error)
+        return None
+    if version is None:
+        # Read before the view runs, so what it renders is at least this new.
+        version = catalogue_version.current()
+        if shared:
+            try:
+                _raise_shared_version(cache, version)
+            except Exception as error:  # noqa: BLE001
+                outage.record(error)
+                return None
+    if entry is not None:
+        entry = Entry(*entry) if isinstance(entry, tuple) and len(entry) == 6 else None
+    fresh = entry is not None and entry.version == version and entry.day == day
+    return _Lookup(key, version, day, entry if fresh else None)
+
+
+def _storable(response) -> bool:
+    if response.cookies or len(response.content) > MAX_BODY:
+        return False
+    control = {
+        part.split("=", 1)[0].strip().lower()
+        for part in split_header_value(response.get("Cache-Control", ""))
+    }
+    if control & {"private", "no-store"}:
+        return False
+    vary = {header.lower() for header in split_header_value(response.get("Vary", ""))}
+    return vary <= STORABLE_VARY
+
+
+def _store(lookup: _Lookup, response) -> None:
+    entry = (
+        lookup.version,
+        lookup.day,
+        response.status_code,
+        dict(response.items()),
+        response.content,
+        response["ETag"],
+    )
+    try:
+        caches[CACHE_ALIAS].set(lookup.key, entry, ENTRY_TIMEOUT)
+    except Exception as error:  # noqa: BLE001
+        outage.record(error)
+
+
+def _replay(request, entry: Entry):
+    response = HttpResponse(entry.body, status=entry.status, headers=entry.headers)
+    return get_conditional_response(request, etag=entry.etag, response=response)
+
+
+def etag_of(content: bytes) -> str:
+    return f'"{hashlib.blake2b(content, digest_size=16).hexdigest()}"'
+
+
+class PageCacheMiddleware:
+    """Goes right after the security and static-file middleware: a hit skips the rest."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        safe = request.method in SAFE_METHODS
+        anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
+        lookup = None
+        if safe and anonymous and settings.PAGE_CACHE and outage.allows():
+            lookup = _lookup(request)
+            if lookup is not None and lookup.hit is not None:
+                return _replay(request, lookup.hit)
+
+        response = self.get_response(request)
+        if not (
+            safe
+            and response.status_code == 200
+            and getattr(response, "public_page", False)
+            and not response.streaming
+        ):
+            return response
+        if not response.has_header("ETag"):
+            response["ETag"] = etag_of(response.content)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = PUBLIC_CACHE_CONTROL if anonymous else PRIVATE_CACHE_CONTROL
+        if lookup is not None and _storable(response):
+            _store(lookup, response)
+        return get_conditional_response(request, etag=response["ETag"], response=response)
