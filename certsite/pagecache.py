@@ -38,6 +38,7 @@ Where the version is read, and why that is correct across processes:
 
 import hashlib
 import logging
+import pickle
 import time
 from dataclasses import dataclass
 from functools import wraps
@@ -153,6 +154,35 @@ def _is_shared(cache) -> bool:
     return isinstance(cache, RedisCache)
 
 
+class _Redis:
+    """The Redis behind Django's cache, used directly on the hit path: building a client
+    per call (as the backend does) costs more than the round trip itself."""
+
+    def __init__(self, cache):
+        self.client = cache._cache.get_client(write=True)
+        self.version_key = cache.make_and_validate_key(VERSION_KEY)
+        self.make_key = cache.make_key
+
+    @classmethod
+    def of(cls, cache) -> "_Redis":
+        try:
+            return cache._pagecache_redis
+        except AttributeError:
+            cache._pagecache_redis = cls(cache)
+            return cache._pagecache_redis
+
+    def read(self, key: str) -> tuple[int | None, object]:
+        """The shared version and the entry under ``key``, in one round trip."""
+        version, entry = self.client.mget([self.version_key, self.make_key(key)])
+        return (
+            None if version is None else int(version),
+            None if entry is None else pickle.loads(entry),
+        )
+
+    def raise_version(self, number: int) -> None:
+        self.client.eval(_RAISE_VERSION, 1, self.version_key, number, VERSION_TIMEOUT_MS)
+
+
 def page_key(request) -> str:
     query = urlencode(sorted(request.GET.lists()), doseq=True)
     parts = (
@@ -166,20 +196,13 @@ def page_key(request) -> str:
     return ENTRY_PREFIX + digest.hexdigest()
 
 
-def _raise_shared_version(cache, number: int) -> None:
-    key = cache.make_and_validate_key(VERSION_KEY)
-    cache._cache.get_client(key, write=True).eval(
-        _RAISE_VERSION, 1, key, number, VERSION_TIMEOUT_MS
-    )
-
-
 def version_committed(number: int) -> None:
     """Called once a transaction that bumped the catalogue version has committed."""
     cache = caches[CACHE_ALIAS]
     if not (settings.PAGE_CACHE and _is_shared(cache)):
         return
     try:
-        _raise_shared_version(cache, number)
+        _Redis.of(cache).raise_version(number)
     except Exception as error:  # noqa: BLE001  any cache failure: the page cache waits
         outage.record(error)
 
@@ -191,8 +214,7 @@ def _lookup(request) -> _Lookup | None:
     shared = _is_shared(cache)
     try:
         if shared:
-            found = cache.get_many([VERSION_KEY, key])
-            version, entry = found.get(VERSION_KEY), found.get(key)
+            version, entry = _Redis.of(cache).read(key)
         else:
             version, entry = None, cache.get(key)
     except Exception as error:  # noqa: BLE001
@@ -203,7 +225,7 @@ def _lookup(request) -> _Lookup | None:
         version = catalogue_version.current()
         if shared:
             try:
-                _raise_shared_version(cache, version)
+                _Redis.of(cache).raise_version(version)
             except Exception as error:  # noqa: BLE001
                 outage.record(error)
                 return None
