@@ -25,11 +25,20 @@ def _model():
 
 
 def current(using: str | None = None) -> int:
-    """The committed number (0 before the first migration's row exists)."""
+    """The committed number (0 before the first migration's row exists).
+
+    Plain SQL: without a shared cache every cached page asks for it, and building the ORM
+    query cost more than running it.
+    """
     model = _model()
     using = using or router.db_for_read(model)
-    number = model.objects.using(using).filter(pk=SINGLETON).values_list("number", flat=True)
-    return next(iter(number), 0)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT number FROM {model._meta.db_table} WHERE id = %s",  # noqa: S608
+            [SINGLETON],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def bump(using: str | None = None) -> None:

@@ -36,15 +36,19 @@ Where the version is read, and why that is correct across processes:
   single-row query). Correct with any number of workers; Redis makes a hit query-free.
 """
 
+import contextlib
 import hashlib
 import logging
+import os
 import pickle
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
 from typing import NamedTuple
 from urllib.parse import urlencode
 
+import redis.client
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
@@ -59,10 +63,15 @@ logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "default"
 VERSION_KEY = "pagecache:version"
+VERSION_CHANNEL = "pagecache:version-raised"
 ENTRY_PREFIX = "pagecache:page:"
 # Entries carry their version and date, so this only bounds memory for URLs seen once.
 ENTRY_TIMEOUT = 60 * 60
 VERSION_TIMEOUT_MS = 10_000
+LOCAL_TRUST_SECONDS = 1.0
+LOCAL_MAX_ENTRIES = 500
+LOCAL_MAX_BYTES = 32 * 1024 * 1024
+SUBSCRIBE_TIMEOUT_SECONDS = 0.5
 # A larger export is served fresh (still with its ETag) rather than held in memory.
 MAX_BODY = 2 * 1024 * 1024
 SAFE_METHODS = ("GET", "HEAD")
@@ -78,10 +87,14 @@ PRIVATE_CACHE_CONTROL = "private, no-cache"
 RETRY_AFTER_SECONDS = 5.0
 WARN_EVERY_SECONDS = 60.0
 
+# Raises the shared version (never lowers it) and, in the same atomic step, tells every
+# process's local tier: a reader that sees the old number has not been told yet, and one
+# that has been told sees the new number.
 _RAISE_VERSION = """
 local current = tonumber(redis.call('GET', KEYS[1]))
 if current == nil or current < tonumber(ARGV[1]) then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  redis.call('PUBLISH', ARGV[3], ARGV[1])
 end
 return 0
 """
@@ -161,6 +174,7 @@ class _Redis:
     def __init__(self, cache):
         self.client = cache._cache.get_client(write=True)
         self.version_key = cache.make_and_validate_key(VERSION_KEY)
+        self.channel = cache.make_and_validate_key(VERSION_CHANNEL)
         self.make_key = cache.make_key
 
     @classmethod
@@ -180,7 +194,104 @@ class _Redis:
         )
 
     def raise_version(self, number: int) -> None:
-        self.client.eval(_RAISE_VERSION, 1, self.version_key, number, VERSION_TIMEOUT_MS)
+        self.client.eval(
+            _RAISE_VERSION, 1, self.version_key, number, VERSION_TIMEOUT_MS, self.channel
+        )
+
+
+class _Subscription(redis.client.PubSub):
+    def on_connect(self, connection) -> None:
+        # A (re)connection may have missed messages: nothing local is trusted past it.
+        local.forget()
+        super().on_connect(connection)
+
+
+class _LocalTier:
+    """This process's copies of Redis entries, served with no round trip at all.
+
+    A hit from Redis costs a round trip to another process, which on a busy machine costs
+    more than the rest of the request. So each process keeps the entries it has served,
+    and the version they belong to, and trusts that version while its subscription to the
+    version channel is live and silent. Every publication of a new version (the Lua script
+    above, atomic with raising it) makes each process drop its trust before its next
+    request: a process drains its subscription socket (a non-blocking read) at the start of
+    every request. Trust also lapses after ``LOCAL_TRUST_SECONDS`` and on any reconnection,
+    so a lost message cannot leave a process stale for longer than that.
+    """
+
+    def __init__(self):
+        self.subscription = None
+        self.reset()
+
+    def reset(self) -> None:
+        if self.subscription is not None:
+            with contextlib.suppress(Exception):  # closing a broken connection
+                self.subscription.close()
+        self.subscription = None
+        self.pid = None
+        self.entries: OrderedDict[str, Entry] = OrderedDict()
+        self.size = 0
+        self.forget()
+
+    def forget(self) -> None:
+        self.version = None
+        self.confirmed_at = 0.0
+
+    def listening(self, shared: _Redis) -> bool:
+        """Subscribes if needed and drains what was published; may raise a Redis error."""
+        if self.pid != os.getpid():
+            # A forked worker must not share its parent's socket.
+            self.subscription = None
+            self.reset()
+            self.pid = os.getpid()
+        if self.subscription is None:
+            self.subscription = _Subscription(shared.client.connection_pool)
+            self.subscription.subscribe(shared.channel)
+            confirmed = self.subscription.get_message(timeout=SUBSCRIBE_TIMEOUT_SECONDS)
+            if not confirmed or confirmed["type"] != "subscribe":
+                raise ConnectionError("no confirmation of the page cache subscription")
+            self.forget()
+        while message := self.subscription.get_message(timeout=0.0):
+            # A number this process has already confirmed is no news (often its own).
+            if message["type"] == "message" and (
+                self.version is None or int(message["data"]) > self.version
+            ):
+                self.forget()
+        return True
+
+    def trusted_version(self) -> int | None:
+        if self.version is not None and time.monotonic() - self.confirmed_at < LOCAL_TRUST_SECONDS:
+            return self.version
+        return None
+
+    def confirm(self, version: int) -> None:
+        """``version`` was read from Redis after the subscription was live."""
+        if version != self.version:
+            self.entries.clear()
+            self.size = 0
+        self.version, self.confirmed_at = version, time.monotonic()
+
+    def get(self, key: str, *, version: int, day: int) -> Entry | None:
+        entry = self.entries.get(key)
+        if entry is None or entry.version != version or entry.day != day:
+            return None
+        self.entries.move_to_end(key)
+        return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        if entry.version != self.version:
+            return
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.size -= len(old.body)
+        self.entries[key] = entry
+        self.size += len(entry.body)
+        while self.size > LOCAL_MAX_BYTES or len(self.entries) > LOCAL_MAX_ENTRIES:
+            _, dropped = self.entries.popitem(last=False)
+            self.size -= len(dropped.body)
+
+
+local = _LocalTier()
 
 
 def page_key(request) -> str:
@@ -201,6 +312,7 @@ def version_committed(number: int) -> None:
     cache = caches[CACHE_ALIAS]
     if not (settings.PAGE_CACHE and _is_shared(cache)):
         return
+    local.forget()
     try:
         _Redis.of(cache).raise_version(number)
     except Exception as error:  # noqa: BLE001  any cache failure: the page cache waits
@@ -211,24 +323,42 @@ def _lookup(request) -> _Lookup | None:
     key = page_key(request)
     day = timezone.localdate().toordinal()
     cache = caches[CACHE_ALIAS]
-    shared = _is_shared(cache)
+    if not _is_shared(cache):
+        try:
+            entry = cache.get(key)
+        except Exception as error:  # noqa: BLE001
+            outage.record(error)
+            return None
+        # Read before the view runs, so what it renders is at least this new.
+        return _fresh(key, catalogue_version.current(), day, entry)
+
+    shared = _Redis.of(cache)
     try:
-        if shared:
-            version, entry = _Redis.of(cache).read(key)
-        else:
-            version, entry = None, cache.get(key)
+        subscribed = local.listening(shared)
+    except Exception as error:  # noqa: BLE001
+        local.reset()
+        outage.record(error)
+        return None
+    version = local.trusted_version()
+    if version is not None and (hit := local.get(key, version=version, day=day)):
+        return _Lookup(key, version, day, hit)
+    try:
+        version, entry = shared.read(key)
+        if version is None:
+            version = catalogue_version.current()
+            shared.raise_version(version)
     except Exception as error:  # noqa: BLE001
         outage.record(error)
         return None
-    if version is None:
-        # Read before the view runs, so what it renders is at least this new.
-        version = catalogue_version.current()
-        if shared:
-            try:
-                _Redis.of(cache).raise_version(version)
-            except Exception as error:  # noqa: BLE001
-                outage.record(error)
-                return None
+    if subscribed:
+        local.confirm(version)
+    lookup = _fresh(key, version, day, entry)
+    if lookup.hit is not None:
+        local.put(key, lookup.hit)
+    return lookup
+
+
+def _fresh(key: str, version: int, day: int, entry) -> _Lookup:
     if entry is not None:
         entry = Entry(*entry) if isinstance(entry, tuple) and len(entry) == 6 else None
     fresh = entry is not None and entry.version == version and entry.day == day
@@ -257,10 +387,14 @@ def _store(lookup: _Lookup, response) -> None:
         response.content,
         response["ETag"],
     )
+    cache = caches[CACHE_ALIAS]
     try:
-        caches[CACHE_ALIAS].set(lookup.key, entry, ENTRY_TIMEOUT)
+        cache.set(lookup.key, entry, ENTRY_TIMEOUT)
     except Exception as error:  # noqa: BLE001
         outage.record(error)
+        return
+    if _is_shared(cache):
+        local.put(lookup.key, Entry(*entry))
 
 
 def _replay(request, entry: Entry):

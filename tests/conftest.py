@@ -56,8 +56,10 @@ def fresh_page_cache(settings):
     }
     cache.clear()
     pagecache.outage.reset()
+    pagecache.local.reset()
     yield
     pagecache.outage.reset()
+    pagecache.local.reset()
 
 
 @pytest.fixture

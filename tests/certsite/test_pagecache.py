@@ -411,13 +411,17 @@ def test_with_redis_the_shared_version_never_moves_back(redis_cache):
     assert 0 < ttl <= pagecache.VERSION_TIMEOUT_MS
 
 
-def test_with_redis_an_expired_version_is_read_again_from_the_database(client, cert, redis_cache):
+def test_with_redis_an_expired_version_is_read_again_from_the_database(
+    client, cert, redis_cache, monkeypatch
+):
     client.get(cert.get_absolute_url())
     assert redis_cache.get(pagecache.VERSION_KEY) == catalogue_version.current()
     # A bump whose publication was lost (Redis unreachable at commit): once the shared copy
-    # expires, the database's number is read again and the stale page is not served.
+    # and this process's trust expire, the database's number is read again and the stale
+    # page is not served.
     CatalogueVersion.objects.filter(pk=1).update(number=F("number") + 1)
     redis_cache.delete(pagecache.VERSION_KEY)
+    monkeypatch.setattr(pagecache, "LOCAL_TRUST_SECONDS", 0.0)
     assert rendered(client.get(cert.get_absolute_url()))
 
 
@@ -442,3 +446,63 @@ def test_redis_down_editors_still_sign_in_and_save(cert, settings):
     response = edit(client, cert, cost_amount="290", change_source=SOURCE)
     assert response.status_code == 302
     assert Certification.objects.get(pk=cert.pk).cost_amount == Decimal("290")
+
+
+def _raised_elsewhere(cache) -> None:
+    """What another process's commit does: bump the row, raise and publish the version."""
+    catalogue_version.bump()
+    shared = pagecache._Redis.of(cache)
+    shared.client.eval(
+        pagecache._RAISE_VERSION,
+        1,
+        shared.version_key,
+        catalogue_version.current(),
+        pagecache.VERSION_TIMEOUT_MS,
+        shared.channel,
+    )
+
+
+def test_with_redis_a_repeated_hit_is_served_from_process_memory(client, cert, redis_cache):
+    url = cert.get_absolute_url()
+    first = client.get(url)
+    with mock.patch.object(pagecache._Redis, "read", side_effect=AssertionError("round trip")):
+        again = client.get(url)
+    assert not rendered(again) and again.content == first.content
+
+
+def test_with_redis_another_process_commit_reaches_this_process_memory(client, cert, redis_cache):
+    url = cert.get_absolute_url()
+    client.get(url)
+    assert not rendered(client.get(url))
+    Certification.objects.filter(pk=cert.pk).update(cost_amount=Decimal("333"))
+    _raised_elsewhere(redis_cache)  # no local.forget() here: only the message can tell
+    page = client.get(url)
+    assert rendered(page) and "$333" in page.content.decode()
+
+
+def test_with_redis_process_memory_is_trusted_only_briefly(client, cert, redis_cache, monkeypatch):
+    url = cert.get_absolute_url()
+    client.get(url)
+    monkeypatch.setattr(pagecache, "LOCAL_TRUST_SECONDS", 0.0)
+    calls = []
+    real_read = pagecache._Redis.read
+    monkeypatch.setattr(
+        pagecache._Redis, "read", lambda self, key: calls.append(key) or real_read(self, key)
+    )
+    assert not rendered(client.get(url))
+    assert len(calls) == 1  # confirmed with Redis, still a hit
+
+
+def test_with_redis_a_lost_subscription_never_leaves_a_stale_page(client, cert, redis_cache):
+    url = cert.get_absolute_url()
+    client.get(url)
+    assert not rendered(client.get(url))
+    host, port = pagecache.local.subscription.connection._sock.getsockname()[:2]
+    admin = redis_cache._cache.get_client(write=True)
+    admin.execute_command("CLIENT", "KILL", "ADDR", f"{host}:{port}")
+    # Published while this process was not listening: the message is lost to it.
+    Certification.objects.filter(pk=cert.pk).update(cost_amount=Decimal("444"))
+    _raised_elsewhere(redis_cache)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "$444" in page.content.decode()
