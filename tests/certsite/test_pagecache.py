@@ -506,3 +506,13 @@ def test_with_redis_a_lost_subscription_never_leaves_a_stale_page(client, cert, 
     page = client.get(url)
     assert page.status_code == 200
     assert "$444" in page.content.decode()
+
+
+def test_a_version_read_before_another_thread_forgot_is_not_trusted():
+    tier = pagecache._LocalTier()
+    generation = tier.generation
+    tier.forget()  # another thread drained a newer version meanwhile
+    tier.confirm(5, generation=generation)
+    assert tier.trusted_version() is None
+    tier.confirm(5, generation=tier.generation)
+    assert tier.trusted_version() == 5
