@@ -460,7 +460,8 @@ class PageCacheMiddleware:
         if not response.has_header("ETag"):
             response["ETag"] = etag_of(response.content)
         if not response.has_header("Cache-Control"):
-            response["Cache-Control"] = PUBLIC_CACHE_CONTROL if anonymous else PRIVATE_CACHE_CONTROL
+            shareable = anonymous and not response.cookies
+            response["Cache-Control"] = PUBLIC_CACHE_CONTROL if shareable else PRIVATE_CACHE_CONTROL
         if lookup is not None and _storable(response):
             _store(lookup, response)
         return get_conditional_response(request, etag=response["ETag"], response=response)

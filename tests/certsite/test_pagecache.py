@@ -219,7 +219,7 @@ def test_the_page_cache_can_be_turned_off(client, cert, settings):
     assert again["Cache-Control"] == "no-cache" and "ETag" in again
 
 
-def test_a_response_that_sets_a_cookie_is_not_stored(client, cert):
+def test_a_response_that_sets_a_cookie_is_not_stored():
     from django.http import HttpResponse
 
     response = HttpResponse("x")
