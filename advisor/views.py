@@ -15,6 +15,7 @@ from catalog.models import (
 )
 from catalog.templatetags.compare_tags import compare_url
 from certsite.htmx import wants_fragment
+from certsite.pagecache import public_page
 
 from . import flow
 from .diagram import layout
@@ -65,6 +66,7 @@ def _choices(state, key: str, topics: dict, providers: dict) -> list[Choice]:
     return format_choices()
 
 
+@public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def advisor_step(request):
     state, topics, providers = _read(request.GET)
@@ -107,6 +109,7 @@ def advisor_step(request):
     return response
 
 
+@public_page
 def advisor_result(request):
     state, topics, providers = _read(request.GET)
     if state.invalid or not state.complete:

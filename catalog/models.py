@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from . import history as change_history
 from . import lifecycle, pricing
+from . import version as catalogue_version
 from .lifecycle import Status
 
 
@@ -121,9 +122,22 @@ class CertificationQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
     def update(self, **kwargs):
-        # A bulk update is an edit too: copies loaded before it must not save over it.
+        # A bulk update is an edit too: copies loaded before it must not save over it,
+        # and cached pages must not outlive it (signals do not see bulk writes).
         kwargs.setdefault("version", F("version") + 1)
-        return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            catalogue_version.bump(self.db)
+            return super().update(**kwargs)
+
+    def bulk_create(self, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            catalogue_version.bump(self.db)
+            return super().bulk_create(*args, **kwargs)
+
+    def bulk_update(self, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            catalogue_version.bump(self.db)
+            return super().bulk_update(*args, **kwargs)
 
     def listed(self):
         """Everything a catalogue row shows, in a constant number of queries."""
@@ -490,3 +504,19 @@ class Source(GuideEntry):
 
     def __str__(self):
         return self.title
+
+
+class CatalogueVersion(models.Model):
+    """One row whose number every change to public data raises (see ``catalog.version``).
+
+    Cached pages are valid for one version and one day; raising it in the same
+    transaction as the change means no page built before the change outlives it.
+    """
+
+    number = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="catalogue_version_single")]
+
+    def __str__(self):
+        return f"catalogue version {self.number}"

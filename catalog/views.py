@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
 from certsite.htmx import wants_fragment
+from certsite.pagecache import public_page
 
 from . import compare, export, links, structured
 from .filters import CertificationFilter, facets, search
@@ -28,6 +29,7 @@ def _browse(params) -> CertificationFilter:
     )
 
 
+@public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request", HISTORY_HEADER)
 def certification_list(request):
     filterset = _browse(request.GET)
@@ -54,6 +56,7 @@ def certification_list(request):
     return response
 
 
+@public_page
 def certification_export(request, fmt):
     filterset = _browse(request.GET)
     base_url = request.build_absolute_uri("/").rstrip("/")
@@ -80,6 +83,7 @@ def certification_export(request, fmt):
     return response
 
 
+@public_page
 def certification_detail(request, slug):
     certification = get_object_or_404(Certification.objects.listed(), slug=slug)
     base_url = request.build_absolute_uri("/").rstrip("/")
@@ -137,6 +141,7 @@ def _suggestions(query: str, *, exclude: list[str]):
     return list(matches.with_status().order_by("name")[:MAX_SUGGESTIONS])
 
 
+@public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def compare_view(request):
     context = _compare_context(request)
@@ -154,6 +159,7 @@ def compare_view(request):
     return render(request, "catalog/compare.html", context)
 
 
+@public_page
 def compare_suggest(request):
     """Search-as-you-type results for the picker: links that add a certification."""
     slugs = compare.parse_picks(request.GET.getlist(compare.PICK_PARAM)).slugs

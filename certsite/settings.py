@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, auth and CSRF, so a cached page is answered with no more work than a
+    # static file; after the two above, so a hit still gets their headers.
+    "certsite.pagecache.PageCacheMiddleware",
     "certsite.middleware.DropNulFromQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,6 +142,28 @@ else:
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
         }
     }
+
+# Public pages are cached here (certsite/pagecache.py). Redis is shared by every worker and
+# makes a hit query-free; without it each process keeps its own pages in memory. Sessions
+# and django-axes keep using the database, so nothing but speed depends on the cache.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "certsite"),
+            "OPTIONS": {
+                "parser_class": "redis.connection._HiredisParser",
+                # A Redis that stops answering must cost a page little, not hang it.
+                "socket_connect_timeout": 0.25,
+                "socket_timeout": 0.5,
+            },
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -196,6 +221,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# In the database, not the cache: a Redis outage must not sign editors out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Admin login throttling (django-axes): five failures for one username from one
 # address lock that pair out for a while, so one editor's typos never lock out the
@@ -205,6 +232,7 @@ AUTHENTICATION_BACKENDS = [
     "editorial.backends.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from catalog.links import page_number, page_params
 from catalog.models import Certification
+from certsite.pagecache import public_page
 
 from . import changes as change_record
 from .dashboard import STALE_AFTER_DAYS
@@ -23,6 +24,7 @@ from .forms import ChangeFilterForm, SuggestionForm
 from .models import SUGGESTIONS_PER_HOUR, CorrectionSuggestion, hash_address, lock_sender
 
 
+@public_page
 def changes(request):
     form = ChangeFilterForm(request.GET or None, providers=change_record.issuing_providers())
     provider = form.chosen_provider()

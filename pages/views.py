@@ -18,6 +18,7 @@ from catalog.models import (
     Source,
     TroubleshootingItem,
 )
+from certsite.pagecache import public_page
 from editorial.changes import entries, public_changes
 
 from . import chart
@@ -27,6 +28,7 @@ RECENT_DAYS = 365
 LATEST_CHANGES = 5
 
 
+@public_page
 def home(request):
     today = timezone.localdate()
     certifications = list(Certification.objects.for_browsing(today))
@@ -68,12 +70,14 @@ def home(request):
     return render(request, "pages/home.html", context)
 
 
+@public_page
 def guide_index(request):
     return render(
         request, "pages/guide_index.html", {"pages": GUIDE_PAGES.values(), "nav": "guide"}
     )
 
 
+@public_page
 def guide_page(request, slug):
     page = GUIDE_PAGES.get(slug)
     if page is None:
@@ -96,6 +100,7 @@ def guide_page(request, slug):
     return render(request, f"pages/guide_{slug.replace('-', '_')}.html", context)
 
 
+@public_page
 @require_GET
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
