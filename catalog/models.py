@@ -2,7 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import models, router, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,17 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+class ProviderQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def issuing(self):
+        """Providers that issue at least one certification: an index probe per provider,
+        not a join over every certification's issuers."""
+        issued = Certification.providers.through.objects.filter(provider=OuterRef("pk"))
+        return self.filter(Exists(issued))
+
+
 class Provider(models.Model):
     class Kind(models.TextChoices):
         CLOUD = "cloud", "Cloud vendor"
@@ -33,7 +44,7 @@ class Provider(models.Model):
     website = models.URLField(blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
 
-    objects = SlugManager()
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -116,6 +127,25 @@ class EditConflict(Exception):
         )
 
 
+def status_q(status: Status, today: dt.date) -> Q:
+    """Rows with ``status`` on ``today``, as plain date conditions (the rules of ``lifecycle``).
+
+    Unlike the ``status_code`` CASE, the planner can estimate these and use an index on
+    ``retirement_date``.
+    """
+    soon = today + dt.timedelta(days=lifecycle.RETIRING_SOON_DAYS)
+    if status is Status.RETIRED:
+        return Q(retirement_date__lt=today)
+    if status is Status.RETIRING:
+        return Q(retirement_date__gte=today, retirement_date__lte=soon)
+    return Q(retirement_date__isnull=True) | Q(retirement_date__gt=soon)
+
+
+def current_q(today: dt.date) -> Q:
+    """Active or retiring on ``today``: one date range the planner estimates well."""
+    return Q(retirement_date__isnull=True) | Q(retirement_date__gte=today)
+
+
 class CertificationQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -164,8 +194,60 @@ class CertificationQuerySet(models.QuerySet):
         return self.listed().with_status(today).with_costs()
 
     def not_retired(self, today: dt.date | None = None):
+        return self.filter(current_q(today or timezone.localdate()))
+
+    def retiring_next(self, today: dt.date | None = None):
+        """Current certifications with an announced retirement, soonest first."""
         today = today or timezone.localdate()
-        return self.filter(Q(retirement_date__isnull=True) | Q(retirement_date__gte=today))
+        return self.filter(retirement_date__gte=today).order_by("retirement_date", "name")
+
+    def retired_since(self, start: dt.date, today: dt.date | None = None):
+        """Certifications retired from ``start`` to yesterday, latest first."""
+        today = today or timezone.localdate()
+        return self.filter(retirement_date__gte=start, retirement_date__lt=today).order_by(
+            "-retirement_date", "name"
+        )
+
+    def cost_recognition_cells(self, uppers, today: dt.date | None = None) -> dict:
+        """{(band, recognition): count} of current certifications with a known total cost
+        and a rating, where band is the index of the first of ``uppers`` (US$, ascending,
+        None for no limit) that the total does not exceed: one grouped query."""
+        band = Case(
+            *(
+                When(total_cost__lte=upper, then=Value(i))
+                for i, upper in enumerate(uppers)
+                if upper is not None
+            ),
+            default=Value(len(uppers) - 1),
+            output_field=models.IntegerField(),
+        )
+        rows = (
+            self.with_costs()
+            .filter(current_q(today or timezone.localdate()))
+            .filter(total_cost__isnull=False, recognition__isnull=False)
+            .annotate(band=band)
+            .order_by()
+            .values_list("band", "recognition")
+            .annotate(n=Count("pk"))
+        )
+        return {(b, r): n for b, r, n in rows}
+
+    def summary(self, today: dt.date | None = None) -> dict:
+        """Counts for the home page in one pass: current certifications, how many of them
+        have both a known total cost and a recognition rating (the chart's points), and
+        the latest date any certification was checked."""
+        today = today or timezone.localdate()
+        current = current_q(today)
+        plottable = Q(total_cost__isnull=False, recognition__isnull=False)
+        return (
+            self.with_costs()
+            .order_by()
+            .aggregate(
+                current=Count("pk", filter=current),
+                plottable=Count("pk", filter=current & plottable),
+                latest_verified=Max("verified_on"),
+            )
+        )
 
 
 class Certification(models.Model):
@@ -262,6 +344,13 @@ class Certification(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The catalogue's default order, the home page's retirements and latest check; the
+        # trigram indexes for search are PostgreSQL-only, in migration 0004.
+        indexes = [
+            models.Index(fields=["name"], name="certification_name"),
+            models.Index(fields=["retirement_date", "name"], name="certification_retirement"),
+            models.Index(fields=["verified_on"], name="certification_verified"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(cost_amount__isnull=True) | Q(cost_amount__gte=0),

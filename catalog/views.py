@@ -1,6 +1,5 @@
 import json
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,7 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 from certsite.htmx import wants_fragment
 
 from . import compare, export, structured
-from .filters import CertificationFilter, facets, search
+from .filters import CertificationFilter, CountedPaginator, facet_counts, search
 from .models import Certification, FocusArea, Provider
 from .templatetags.compare_tags import compare_url
 
@@ -30,11 +29,12 @@ def _browse(params) -> CertificationFilter:
 @vary_on_headers("HX-Request", "HX-History-Restore-Request", HISTORY_HEADER)
 def certification_list(request):
     filterset = _browse(request.GET)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    options, total = facet_counts(filterset, Certification.objects.for_browsing())
+    page = CountedPaginator(filterset.qs, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
-        "facets": facets(filterset, Certification.objects.for_browsing()),
+        "facets": options,
         "nav": "catalogue",
         "swap_target": "#results",
     }
