@@ -5,6 +5,11 @@ import io
 
 from .models import Certification
 
+# Rows per response: a part is about a megabyte of JSON, whatever the catalogue's size;
+# ?offset= asks for the next part (each response links it).
+LIMIT = 1000
+MAX_OFFSET = 10_000_000
+
 FIELDS = [
     "slug",
     "name",

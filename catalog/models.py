@@ -106,6 +106,8 @@ class SourcedHistory(models.Model):
     """Adds the editor's source to every historical record."""
 
     history_source_url = models.URLField("source", max_length=500, blank=True)
+    # Set when the snapshot is written (catalog.signals): listed on "What changed".
+    history_announced = models.BooleanField(default=False, editable=False)
 
     class Meta:
         abstract = True

@@ -51,10 +51,28 @@ def certification_list(request):
     return response
 
 
+def _offset(value) -> int:
+    try:
+        return max(0, min(int(value), export.MAX_OFFSET))
+    except (TypeError, ValueError):
+        return 0
+
+
 def certification_export(request, fmt):
+    """Up to ``export.LIMIT`` matching rows from ``?offset=``; the next part is linked
+    (JSON ``next``, and a ``Link: rel="next"`` header for both), so a response never
+    grows with the catalogue."""
     filterset = _browse(request.GET)
+    offset = _offset(request.GET.get("offset"))
+    matching = filterset.qs
+    total = matching.order_by().count()
     base_url = request.build_absolute_uri("/").rstrip("/")
-    rows = [export.row(c, base_url=base_url) for c in filterset.qs]
+    rows = [export.row(c, base_url=base_url) for c in matching[offset : offset + export.LIMIT]]
+    following = None
+    if offset + len(rows) < total:
+        params = request.GET.copy()
+        params["offset"] = str(offset + export.LIMIT)
+        following = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         response = HttpResponse(export.to_csv(rows), content_type="text/csv; charset=utf-8")
@@ -62,14 +80,20 @@ def certification_export(request, fmt):
         payload = {
             "generated_on": stamp,
             "source": request.build_absolute_uri(),
-            "count": len(rows),
+            "count": total,
+            "offset": offset,
+            "limit": export.LIMIT,
+            "next": following,
             "certifications": rows,
         }
         response = HttpResponse(
             json.dumps(payload, ensure_ascii=False, indent=1),
             content_type="application/json; charset=utf-8",
         )
-    response["Content-Disposition"] = f'attachment; filename="certsite-{stamp}.{fmt}"'
+    if following:
+        response["Link"] = f'<{following}>; rel="next"'
+    suffix = f"-from-{offset + 1}" if offset else ""
+    response["Content-Disposition"] = f'attachment; filename="certsite-{stamp}{suffix}.{fmt}"'
     return response
 
 

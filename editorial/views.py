@@ -1,8 +1,11 @@
+from urllib.parse import urlencode
+
 from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_protect
 
 from catalog.models import Certification
@@ -19,6 +22,10 @@ def changes(request):
     provider = form.chosen_provider()
     page = Paginator(change_record.public_changes(provider=provider), change_record.PAGE_SIZE)
     page = page.get_page(request.GET.get("page"))
+    # One more than shown tells whether to link the catalogue's full list.
+    shown = change_record.RETIRING_SHOWN
+    retiring = list(change_record.retiring_soon(provider=provider)[: shown + 1])
+    catalogue = {"status": "retiring"} | ({"provider": provider.slug} if provider else {})
     return render(
         request,
         "editorial/changes.html",
@@ -28,7 +35,10 @@ def changes(request):
             "unknown_provider": request.GET.get("provider") if form.errors else "",
             "page": page,
             "entries": change_record.entries(page.object_list),
-            "retiring": change_record.retiring_soon(provider=provider),
+            "retiring": retiring[:shown],
+            "more_retiring_url": f"{reverse('catalog:list')}?{urlencode(catalogue)}"
+            if len(retiring) > shown
+            else None,
             "nav": "changes",
         },
     )

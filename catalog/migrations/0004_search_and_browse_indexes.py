@@ -25,6 +25,39 @@ def drop_trigram_indexes(apps, schema_editor):
         schema_editor.execute(f"DROP INDEX IF EXISTS certification_{column}_trgm")
 
 
+# The same rule as catalog.history.announces, frozen here as migrations must be.
+ANNOUNCED_FIELDS = ["cost_amount", "cost_currency", "billing", "cost_approximate", "retirement_date"]
+
+
+def mark_announced_snapshots(apps, schema_editor):
+    """Marks the existing snapshots the public record of changes lists: each
+    certification's first, and each whose price or retirement date differs from the one
+    before. One ordered pass over the history; later snapshots are marked as written."""
+    history = apps.get_model("catalog", "HistoricalCertification")
+    rows = (
+        history.objects.using(schema_editor.connection.alias)
+        .order_by("id", "history_date", "history_id")
+        .values_list("history_id", "id", *ANNOUNCED_FIELDS)
+    )
+    announced, previous = [], None
+    for row in rows.iterator(chunk_size=5000):
+        if previous is None or previous[1] != row[1] or previous[2:] != row[2:]:
+            announced.append(row[0])
+        previous = row
+    for start in range(0, len(announced), 5000):
+        history.objects.using(schema_editor.connection.alias).filter(
+            history_id__in=announced[start : start + 5000]
+        ).update(history_announced=True)
+
+
+# The record of changes, newest first: a partial index holds only the announced snapshots.
+ANNOUNCED_INDEX = (
+    "CREATE INDEX IF NOT EXISTS historicalcertification_announced "
+    "ON catalog_historicalcertification (history_date DESC, history_id DESC) "
+    "WHERE history_announced"
+)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0002_certification_version"),
@@ -44,4 +77,13 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["verified_on"], name="certification_verified"),
         ),
         migrations.RunPython(create_trigram_indexes, drop_trigram_indexes, elidable=False),
+        migrations.AddField(
+            model_name="historicalcertification",
+            name="history_announced",
+            field=models.BooleanField(default=False, editable=False),
+        ),
+        migrations.RunPython(mark_announced_snapshots, migrations.RunPython.noop),
+        migrations.RunSQL(
+            ANNOUNCED_INDEX, "DROP INDEX IF EXISTS historicalcertification_announced"
+        ),
     ]
