@@ -1,6 +1,7 @@
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -26,6 +27,7 @@ from . import chart
 from .guide import GUIDE_PAGES
 
 RECENT_DAYS = 365
+SOURCES_PAGE_SIZE = 50
 LATEST_CHANGES = 5
 
 
@@ -113,7 +115,13 @@ def guide_page(request, slug):
         context["trends"] = IndustryTrend.objects.all()
     elif slug == "sources":
         context["sources"] = Source.objects.all()
-        context["certifications"] = Certification.objects.listed()
+        # Paged, so the page keeps its size however large the catalogue grows.
+        certifications = Certification.objects.only(
+            "name", "slug", "official_url", "verified_on", "confidence"
+        ).order_by("name")
+        context["certifications"] = Paginator(certifications, SOURCES_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
     return render(request, f"pages/guide_{slug.replace('-', '_')}.html", context)
 
 
