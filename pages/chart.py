@@ -115,6 +115,17 @@ BANDS: tuple[tuple[int | None, str], ...] = (
     (10000, "$2,500–10,000"),
     (None, "Over $10,000"),
 )
+# Axis labels short enough for a column each.
+BAND_TICKS = (
+    "Free",
+    "≤ $100",
+    "$100–250",
+    "$250–500",
+    "$500–1k",
+    "$1k–2.5k",
+    "$2.5k–10k",
+    "> $10k",
+)
 CELL_MAX_RADIUS = 19
 CELL_MIN_RADIUS = 5
 
@@ -199,6 +210,6 @@ def grid_layout(counts: dict[tuple[int, int], int], url_of) -> Grid:
         (label, tuple(cells.get((band, recognition)) for band in range(len(BANDS))))
         for recognition, label in sorted(RECOGNITION_LABELS.items(), reverse=True)
     )
-    x_ticks = tuple(Tick(band, x_of(band), label) for band, (_, label) in enumerate(BANDS))
+    x_ticks = tuple(Tick(band, x_of(band), label) for band, label in enumerate(BAND_TICKS))
     y_ticks = tuple(Tick(r, y_of(r), label) for r, label in RECOGNITION_LABELS.items())
     return Grid(tuple(cells.values()), x_ticks, y_ticks, rows, sum(counts.values()))
