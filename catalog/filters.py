@@ -97,20 +97,21 @@ def search_q(value: str) -> Q:
     condition = Q()
     for term in value.split()[:MAX_TERMS]:
         issuers = Provider.objects.filter(name__icontains=term).values("pk")
+        # Only indexable conditions OR-ed here, so PostgreSQL can combine the indexes.
         own = Certification.objects.filter(
-            Q(name__icontains=term)
-            | Q(exam_code__icontains=term)
-            | Q(focus__icontains=term)
-            | Q(platform__in=issuers)
+            Q(name__icontains=term) | Q(exam_code__icontains=term) | Q(focus__icontains=term)
         )
+        hosted = Certification.objects.filter(platform__in=issuers)
         issued = ISSUED.objects.filter(provider__in=issuers)
         tagged = TAGGED.objects.filter(focusarea__name__icontains=term)
         matching = (
             own.order_by()
             .values("pk")
             .union(
+                hosted.order_by().values("pk"),
                 issued.order_by().values("certification_id"),
                 tagged.order_by().values("certification_id"),
+                all=True,  # IN ignores repeats: no need to remove them first
             )
         )
         condition &= Q(pk__in=matching)
@@ -273,6 +274,7 @@ class CertificationFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, providers=None, focus_areas=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
         self.filters["provider"].extra["choices"] = [(p.slug, p.name) for p in providers or []]
+        self.provider_ids = {p.pk: p.slug for p in providers or []}
         self.filters["focus"].extra["choices"] = [(f.slug, f.name) for f in focus_areas or []]
 
     @property
@@ -417,36 +419,44 @@ def facet_counts(filterset: CertificationFilter, base) -> tuple[dict[str, list[O
     aggregates["unknown_cost:exclude"] = _count(
         others("unknown_cost") & Q(total_cost__isnull=False)
     )
+    if "provider" not in conditions:
+        for pk, slug in filterset.provider_ids.items():
+            aggregates[f"platform:{slug}"] = _count(others("platform") & Q(platform_id=pk))
     row = base.filter(*heavy).order_by().aggregate(**aggregates)
     grouped: dict[str, dict[str, int]] = {}
     for key, n in row.items():
         facet, _, value = key.partition(":")
         grouped.setdefault(facet, {})[value] = n
 
-    # Providers: issuers and delivery platforms both count, in one UNION of two grouped
-    # queries; option names come from the filter's choices (no extra query). An issuer is
-    # listed once per certification, so a plain COUNT needs no DISTINCT.
+    # Providers: issuers and delivery platforms both count. Without a provider filter, the
+    # platform counts are more FILTER clauses of the pass above; with one, they need the
+    # rows the provider filter leaves out, so a grouped query joins the issuers' by UNION.
+    # An issuer is listed once per certification, so a plain COUNT needs no DISTINCT.
     issued = (
         ISSUED.objects.filter(certification__in=matching("provider"))
         .order_by()
         .values_list("provider__slug")
-        .annotate(n=Count("pk"))
-    )
-    hosted = (
-        base.filter(pk__in=matching("provider"), platform__isnull=False)
-        .order_by()
-        .values_list("platform__slug")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     counts: dict[str, int] = {}
-    for slug, n in issued.union(hosted, all=True):
+    if "provider" in conditions:
+        hosted = (
+            base.filter(pk__in=matching("provider"), platform__isnull=False)
+            .order_by()
+            .values_list("platform__slug")
+            .annotate(n=Count("pk"))
+        )
+        issued = issued.union(hosted, all=True)
+    else:
+        counts = grouped.pop("platform", {})
+    for slug, n in issued:
         counts[slug] = counts.get(slug, 0) + n
     grouped["provider"] = counts
     grouped["focus"] = dict(
         TAGGED.objects.filter(certification__in=matching("focus"))
         .order_by()
         .values_list("focusarea__slug")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
 
     result = {}

@@ -76,6 +76,24 @@ class Migration(migrations.Migration):
             model_name="certification",
             index=models.Index(fields=["verified_on"], name="certification_verified"),
         ),
+        migrations.AddIndex(
+            model_name="certification",
+            index=models.Index(
+                fields=[
+                    "retirement_date",
+                    "billing",
+                    "format",
+                    "difficulty_min",
+                    "difficulty_max",
+                    "recognition",
+                    "cost_amount",
+                    "typical_months",
+                    "platform",
+                    "id",
+                ],
+                name="certification_facets",
+            ),
+        ),
         migrations.RunPython(create_trigram_indexes, drop_trigram_indexes, elidable=False),
         migrations.AddField(
             model_name="historicalcertification",
