@@ -210,11 +210,15 @@ class CertificationQuerySet(models.QuerySet):
             "-retirement_date", "name"
         )
 
-    def cost_recognition_cells(self, uppers, today: dt.date | None = None) -> dict:
-        """{(band, recognition): count} of current certifications with a known total cost
-        and a rating, where band is the index of the first of ``uppers`` (US$, ascending,
-        None for no limit) that the total does not exceed: one grouped query."""
+    def current_by_cost_and_recognition(self, uppers, today: dt.date | None = None) -> dict:
+        """{(band, recognition): count} of current certifications in one grouped pass.
+
+        ``band`` is the index of the first of ``uppers`` (US$, ascending, None for no
+        limit) that the estimated total does not exceed, or None when the total is not
+        known; ``recognition`` is None when not rated.
+        """
         band = Case(
+            When(total_cost__isnull=True, then=Value(None)),
             *(
                 When(total_cost__lte=upper, then=Value(i))
                 for i, upper in enumerate(uppers)
@@ -226,30 +230,15 @@ class CertificationQuerySet(models.QuerySet):
         rows = (
             self.with_costs()
             .filter(current_q(today or timezone.localdate()))
-            .filter(total_cost__isnull=False, recognition__isnull=False)
             .annotate(band=band)
             .order_by()
             .values_list("band", "recognition")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
         )
         return {(b, r): n for b, r, n in rows}
 
-    def summary(self, today: dt.date | None = None) -> dict:
-        """Counts for the home page in one pass: current certifications, how many of them
-        have both a known total cost and a recognition rating (the chart's points), and
-        the latest date any certification was checked."""
-        today = today or timezone.localdate()
-        current = current_q(today)
-        plottable = Q(total_cost__isnull=False, recognition__isnull=False)
-        return (
-            self.with_costs()
-            .order_by()
-            .aggregate(
-                current=Count("pk", filter=current),
-                plottable=Count("pk", filter=current & plottable),
-                latest_verified=Max("verified_on"),
-            )
-        )
+    def latest_verified(self) -> dt.date | None:
+        return self.aggregate(latest=Max("verified_on"))["latest"]
 
 
 class Certification(models.Model):

@@ -1,8 +1,10 @@
 from django.db.models import Q
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from .history import announces
+from .models import Certification
 
 
 @receiver(pre_create_historical_record)
@@ -28,7 +30,9 @@ def mark_announced(sender, instance, history_instance, **kwargs):
         .order_by("-history_date", "-history_id")
         .first()
     )
-    history_instance.history_announced = announces(history_instance, previous)
+    history_instance.history_announced = history_instance.history_type != "-" and announces(
+        history_instance, previous
+    )
 
 
 @receiver(post_create_historical_record)
@@ -52,3 +56,9 @@ def recheck_next_snapshot(sender, instance, history_instance, **kwargs):
     if later is not None and later.history_announced != announces(later, history_instance):
         later.history_announced = not later.history_announced
         later.save(update_fields=["history_announced"])
+
+
+@receiver(post_delete, sender=Certification)
+def withdraw_announcements(sender, instance, **kwargs):
+    """A deleted certification has no page to link: its changes leave the public record."""
+    Certification.history.filter(id=instance.pk).update(history_announced=False)

@@ -77,10 +77,8 @@ def public_changes(*, provider: Provider | None = None):
     catalog.signals), so a page reads its rows from a partial index and never compares
     the whole history.
     """
-    records = Certification.history.model.objects.filter(
-        history_announced=True,
-        id__in=Certification.objects.values("pk"),  # deleted certifications have no page
-    )
+    # A deleted certification's snapshots are unmarked (catalog.signals): no page to link.
+    records = Certification.history.model.objects.filter(history_announced=True)
     if provider is not None:
         records = records.filter(
             id__in=Certification.objects.filter(providers=provider).values("pk")

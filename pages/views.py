@@ -50,23 +50,27 @@ def home(request):
     """Counts and picks in SQL: the page costs the same at 24 or 100,000 certifications."""
     today = timezone.localdate()
     certifications = Certification.objects.all()
-    summary = certifications.summary(today)
-    current = certifications.not_retired(today)
-    plottable = current.with_costs().filter(total_cost__isnull=False, recognition__isnull=False)
+    groups = certifications.current_by_cost_and_recognition(
+        [upper for upper, _ in chart.BANDS], today
+    )
+    cells = {key: n for key, n in groups.items() if None not in key}
+    current_count, plottable_count = sum(groups.values()), sum(cells.values())
+    current = certifications.not_retired(today).with_costs()
     context = {
-        "current_count": summary["current"],
+        "current_count": current_count,
         "provider_count": Provider.objects.issuing().count(),
         "upcoming": certifications.retiring_next(today)[:6],
         "recently_retired": certifications.retired_since(
             today - dt.timedelta(days=RECENT_DAYS), today
         ).prefetch_related("replacements")[:6],
         "retiring_window": RETIRING_SOON_DAYS,
-        "unplotted_count": summary["current"] - summary["plottable"],
-        "latest_verified": summary["latest_verified"],
+        "unplotted_count": current_count - plottable_count,
+        "latest_verified": certifications.latest_verified(),
         "latest_changes": entries(public_changes()[:LATEST_CHANGES]),
         "nav": "home",
     }
-    if summary["plottable"] <= chart.MAX_POINTS:
+    if plottable_count <= chart.MAX_POINTS:
+        plottable = current.filter(total_cost__isnull=False, recognition__isnull=False)
         context["chart"] = chart.layout(
             [
                 chart.Item(
@@ -80,14 +84,11 @@ def home(request):
             ]
         )
     else:
-        uppers = [upper for upper, _ in chart.BANDS]
-        context["grid"] = chart.grid_layout(
-            certifications.cost_recognition_cells(uppers, today), _cell_url
-        )
+        context["grid"] = chart.grid_layout(cells, _cell_url)
     if context["unplotted_count"] <= MAX_UNPLOTTED_NAMES:
-        context["unplotted"] = current.with_costs().filter(
+        context["unplotted"] = current.filter(
             Q(total_cost__isnull=True) | Q(recognition__isnull=True)
-        )
+        ).order_by("name")
     return render(request, "pages/home.html", context)
 
 

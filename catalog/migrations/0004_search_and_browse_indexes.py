@@ -34,18 +34,22 @@ def mark_announced_snapshots(apps, schema_editor):
     certification's first, and each whose price or retirement date differs from the one
     before. One ordered pass over the history; later snapshots are marked as written."""
     history = apps.get_model("catalog", "HistoricalCertification")
+    certification = apps.get_model("catalog", "Certification")
+    alias = schema_editor.connection.alias
+    existing = set(certification.objects.using(alias).values_list("pk", flat=True))
     rows = (
-        history.objects.using(schema_editor.connection.alias)
+        history.objects.using(alias)
         .order_by("id", "history_date", "history_id")
         .values_list("history_id", "id", *ANNOUNCED_FIELDS)
     )
     announced, previous = [], None
     for row in rows.iterator(chunk_size=5000):
-        if previous is None or previous[1] != row[1] or previous[2:] != row[2:]:
-            announced.append(row[0])
+        first = previous is None or previous[1] != row[1]
+        if row[1] in existing and (first or previous[2:] != row[2:]):
+            announced.append(row[0])  # deleted certifications have no page to link
         previous = row
     for start in range(0, len(announced), 5000):
-        history.objects.using(schema_editor.connection.alias).filter(
+        history.objects.using(alias).filter(
             history_id__in=announced[start : start + 5000]
         ).update(history_announced=True)
 
