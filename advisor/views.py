@@ -39,12 +39,7 @@ FORMAT_WORDS = {"exam": "an exam", "course": "a course"}
 
 def _read(params):
     topics = dict(FocusArea.objects.values_list("slug", "name"))
-    providers = dict(
-        Provider.objects.filter(certifications__isnull=False)
-        .distinct()
-        .order_by("name")
-        .values_list("slug", "name")
-    )
+    providers = dict(Provider.objects.issuing().order_by("name").values_list("slug", "name"))
     return read_state(params, topics=topics, providers=providers), topics, providers
 
 
@@ -128,7 +123,7 @@ def advisor_result(request):
         provider_name=providers.get(provider, ""),
         format=chosen_format,
     )
-    recommendations = recommend(Certification.objects.listed(), criteria)
+    recommendations = recommend(Certification.objects.all(), criteria)
     picks = [r.certification.slug for r in recommendations.picks][:4]
     catalogue = {
         "level": CATALOGUE_LEVELS[outcome.key],

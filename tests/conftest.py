@@ -94,6 +94,8 @@ def bulk_certifications(count: int, *, providers=None, focus_areas=None) -> None
     providers = providers or [make_provider() for _ in range(3)]
     focus_areas = focus_areas or [make_focus_area() for _ in range(3)]
     start = next(_counter)
+    for _ in range(count):  # keep slugs unique across calls
+        next(_counter)
     certs = Certification.objects.bulk_create(
         Certification(
             name=f"Bulk certification {start + i}",

@@ -144,6 +144,27 @@ def test_json_export_keeps_unknowns_null(client, db):
     assert row["status"] == "active"
 
 
+def test_export_comes_in_parts_each_linking_the_next(client, db, monkeypatch):
+    from catalog import export
+
+    monkeypatch.setattr(export, "LIMIT", 2)
+    for n in range(5):
+        make_certification(name=f"Cert {n}")
+    first = client.get("/certifications/export.json?sort=name")
+    payload = json.loads(first.content)
+    assert payload["count"] == 5 and payload["offset"] == 0 and payload["limit"] == 2
+    assert [c["name"] for c in payload["certifications"]] == ["Cert 0", "Cert 1"]
+    # The default sort (name) is left out of the tidy address.
+    assert payload["next"] == "http://testserver/certifications/export.json?offset=2"
+    assert first["Link"] == f'<{payload["next"]}>; rel="next"'
+    last = json.loads(client.get("/certifications/export.json?sort=name&offset=4").content)
+    assert [c["name"] for c in last["certifications"]] == ["Cert 4"] and last["next"] is None
+    csv_part = client.get("/certifications/export.csv?offset=2")
+    assert len(csv_part.content.decode().strip().splitlines()) == 3
+    assert 'rel="next"' in csv_part["Link"] and "from-3" in csv_part["Content-Disposition"]
+    assert client.get("/certifications/export.json?offset=nonsense").status_code == 200
+
+
 def test_export_links_carry_the_current_filters(client, two_providers):
     html = client.get("/certifications/?provider=aws&page=1").content.decode()
     assert 'href="/certifications/export.csv?provider=aws"' in html
