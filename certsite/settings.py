@@ -140,6 +140,28 @@ else:
         }
     }
 
+# Public pages are cached here (certsite/pagecache.py). Redis is shared by every worker and
+# makes a hit query-free; without it each process keeps its own pages in memory. Sessions
+# and django-axes keep using the database, so nothing but speed depends on the cache.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "certsite"),
+            "OPTIONS": {
+                "parser_class": "redis.connection._HiredisParser",
+                # A Redis that stops answering must cost a page little, not hang it.
+                "socket_connect_timeout": 0.25,
+                "socket_timeout": 0.5,
+            },
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
