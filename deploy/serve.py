@@ -128,7 +128,7 @@ def _redacted(url: str) -> str:
     return url
 
 
-def check_services(env: dict[str, str]) -> None:
+def check_services(env: dict[str, str], *, create_database: bool = True) -> None:
     """PostgreSQL and Redis are services of the machine: say clearly when one is not there.
 
     Uses the app's own drivers (psycopg, redis-py) from the virtualenv it runs in.
@@ -144,7 +144,7 @@ def check_services(env: dict[str, str]) -> None:
     try:
         with psycopg.connect(server, autocommit=True, connect_timeout=3) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not exists:
+            if not exists and create_database:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
                 print(f"serve: created database {name!r}", flush=True)
     except psycopg.Error as error:
