@@ -58,8 +58,16 @@ def free_port() -> int:
 
 
 def render_nginx_conf(
-    *, run_dir: Path, port: int, upstream_ports: list[int], static_root: Path, workers: int = 1
+    *,
+    run_dir: Path,
+    port: int,
+    upstream_ports: list[int],
+    static_root: Path,
+    workers: int = 1,
+    forwarded_proto: str = "$scheme",
 ) -> str:
+    if forwarded_proto not in {"$scheme", "https"}:
+        raise ValueError("SERVE_FORWARDED_PROTO is $scheme (nginx's own) or https")
     servers = "\n".join(
         # max_fails/fail_timeout: passive health checking (open-source nginx has no active
         # one): a server that fails three times in 5 s is skipped for 5 s.
@@ -72,6 +80,7 @@ def render_nginx_conf(
         "upstream_servers": servers,
         "static_root": str(static_root),
         "nginx_workers": str(workers),
+        "forwarded_proto": forwarded_proto,
     }
     text = TEMPLATE.read_text()
     for name, value in values.items():
@@ -230,6 +239,8 @@ class Stack:
                 port=port,
                 upstream_ports=upstream_ports,
                 static_root=static_root,
+                # Behind a load balancer that terminates TLS and alone reaches nginx.
+                forwarded_proto=self.env.get("SERVE_FORWARDED_PROTO") or "$scheme",
             )
         )
         for temp in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
