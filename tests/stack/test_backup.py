@@ -18,7 +18,6 @@ from tests.stack.conftest import (
     app_env,
     database_url,
     drop_database,
-    prepare_database,
     scratch_database_name,
 )
 
@@ -113,11 +112,11 @@ def test_sqlite_backup_restores_into_a_fresh_database_identically(tmp_path):
 
 
 @pytest.mark.stack
-def test_postgresql_backup_restores_into_a_fresh_database_identically(tmp_path):
-    source = database_url(scratch_database_name("backup_source"))
+def test_postgresql_backup_restores_into_a_fresh_database_identically(tmp_path, stack_database):
+    # The other stack tests' database, with their edits in it (tests run one at a time).
+    source = stack_database
     fresh = database_url(scratch_database_name("backup_fresh"))
     source_env, fresh_env = app_env(source), app_env(fresh)
-    prepare_database(source_env)
     drop_database(fresh)
     serve.check_services(fresh_env)  # creates it, empty: no migrations, nothing
     try:
@@ -138,5 +137,4 @@ def test_postgresql_backup_restores_into_a_fresh_database_identically(tmp_path):
             source_env, tmp_path / "pages"
         )
     finally:
-        drop_database(source)
         drop_database(fresh)
