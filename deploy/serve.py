@@ -1,6 +1,8 @@
 """`make serve`: the production stack in the foreground; Ctrl-C (or SIGTERM) stops all of it.
 
     nginx (127.0.0.1:8080) → gunicorn (127.0.0.1:8081, sync workers) → PostgreSQL + Redis
+                           → gunicorn (127.0.0.1:8082, /admin/ only: editors never queue
+                                       behind the public)
 
 On start it checks that PostgreSQL and Redis answer (and creates the database if it is
 missing), migrates, collects static files (hashed names, for nginx's far-future caching),
@@ -63,21 +65,26 @@ def render_nginx_conf(
     port: int,
     upstream_ports: list[int],
     static_root: Path,
+    admin_ports: list[int] | None = None,
     workers: int = 1,
     forwarded_proto: str = "$scheme",
 ) -> str:
     if forwarded_proto not in {"$scheme", "https"}:
         raise ValueError("SERVE_FORWARDED_PROTO is $scheme (nginx's own) or https")
-    servers = "\n".join(
-        # max_fails/fail_timeout: passive health checking (open-source nginx has no active
-        # one): a server that fails three times in 5 s is skipped for 5 s.
-        f"        server 127.0.0.1:{p} max_fails=3 fail_timeout=5s;"
-        for p in upstream_ports
-    )
+
+    def servers(ports: list[int]) -> str:
+        return "\n".join(
+            # max_fails/fail_timeout: passive health checking (open-source nginx has no
+            # active one): a server that fails three times in 5 s is skipped for 5 s.
+            f"        server 127.0.0.1:{p} max_fails=3 fail_timeout=5s;"
+            for p in ports
+        )
+
     values = {
         "run_dir": str(run_dir),
         "listen": f"127.0.0.1:{port}",
-        "upstream_servers": servers,
+        "upstream_servers": servers(upstream_ports),
+        "admin_servers": servers(admin_ports or upstream_ports),
         "static_root": str(static_root),
         "nginx_workers": str(workers),
         "forwarded_proto": forwarded_proto,
@@ -228,7 +235,14 @@ class Stack:
         ]  # fmt: skip
         return self._spawn(name, command, env)
 
-    def start_nginx(self, *, port: int, upstream_ports: list[int], static_root: Path):
+    def start_nginx(
+        self,
+        *,
+        port: int,
+        upstream_ports: list[int],
+        static_root: Path,
+        admin_ports: list[int] | None = None,
+    ):
         binary = nginx_binary()
         if binary is None:
             raise ServiceDown("nginx is not installed: apt-get install -y nginx (make nginx-deps)")
@@ -239,6 +253,7 @@ class Stack:
                 port=port,
                 upstream_ports=upstream_ports,
                 static_root=static_root,
+                admin_ports=admin_ports,
                 # Behind a load balancer that terminates TLS and alone reaches nginx.
                 forwarded_proto=self.env.get("SERVE_FORWARDED_PROTO") or "$scheme",
             )
@@ -280,6 +295,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", default_workers()))
     )
+    parser.add_argument("--admin-port", type=int, default=int(os.environ.get("ADMIN_PORT", "8082")))
+    parser.add_argument(
+        "--admin-workers",
+        type=int,
+        default=int(os.environ.get("ADMIN_WORKERS", "2")),
+        help="workers of the editors' own pool (/admin/); 0: the public pool serves it",
+    )
     parser.add_argument("--run-dir", type=Path, default=ROOT / "var" / "run")
     args = parser.parse_args(argv)
 
@@ -302,18 +324,26 @@ def main(argv: list[str] | None = None) -> int:
 
     with Stack(args.run_dir, env) as stack:
         stack.start_gunicorn("gunicorn", port=args.app_port, workers=args.workers)
+        admin_ports = []
+        if args.admin_workers > 0:
+            # Editors' saves wait for one of these, never behind the public's queue.
+            stack.start_gunicorn("gunicorn-admin", port=args.admin_port, workers=args.admin_workers)
+            admin_ports = [args.admin_port]
         stack.start_nginx(
             port=args.port,
             upstream_ports=[args.app_port],
             static_root=Path(env["DJANGO_STATIC_ROOT"]),
+            admin_ports=admin_ports,
         )
         url = f"http://127.0.0.1:{args.port}"
-        if not wait_http(f"{url}/healthz", timeout=30):
+        checks = [url] + [f"http://127.0.0.1:{p}" for p in admin_ports]
+        if not all(wait_http(f"{u}/healthz", timeout=30) for u in checks):
             print(f"serve: /healthz did not answer 200; logs in {args.run_dir}", file=sys.stderr)
             return 1
+        admin = f"127.0.0.1:{args.admin_port}" if admin_ports else "the same"
         print(
             f"serve: {url} (nginx) → gunicorn 127.0.0.1:{args.app_port} with {args.workers} "
-            f"workers; database {_redacted(env['DATABASE_URL'])}, cache "
+            f"workers, /admin/ on {admin}; database {_redacted(env['DATABASE_URL'])}, cache "
             f"{_redacted(env['REDIS_URL'])}; logs in {args.run_dir}. Ctrl-C stops it all.",
             flush=True,
         )
