@@ -11,10 +11,12 @@ machine's own.
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -166,13 +168,16 @@ def two_instances(tmp_path_factory, stack_database, static_root):
 
 
 def get(url: str, *, timeout: float = 10, headers: dict | None = None):
-    """(status, body bytes), never raising for an HTTP status."""
+    """(status, body bytes), never raising: status 0 when the connection failed or the
+    response was cut short (a worker killed while nginx was passing its answer on)."""
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
+    except (OSError, http.client.HTTPException):
+        return 0, b""
 
 
 def wait_until(predicate, *, timeout: float, interval: float = 0.1) -> float | None:
