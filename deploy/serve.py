@@ -195,6 +195,18 @@ def wait_http(url: str, *, timeout: float, status: int = 200) -> bool:
     return False
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: Linux sends it SIGTERM if serve.py dies (even by SIGKILL),
+    so no nginx or gunicorn is ever left behind holding the ports."""
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except OSError:
+        pass  # not Linux: Ctrl-C and SIGTERM still stop everything
+
+
 class Stack:
     """gunicorn instances and an nginx in front, started and stopped together."""
 
@@ -209,7 +221,13 @@ class Stack:
         # in order (nginx first, so nothing new reaches a gunicorn that is going away).
         log = open(self.run_dir / f"{name}.log", "ab")  # noqa: SIM115 -- the child owns it
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         log.close()
         self.processes[name] = process
