@@ -15,6 +15,7 @@ import http.client
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -110,11 +111,15 @@ def prepare_database(env: dict[str, str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def static_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("static")
+def static_root():
+    # Not under pytest's tmp_path (mode 0700): nginx's workers drop root for an unprivileged
+    # user, who must be able to read the files, as in a real deployment.
+    root = Path(tempfile.mkdtemp(prefix="certsite-static-"))
+    root.chmod(0o755)
     env = serve.child_environment({"DJANGO_STATIC_ROOT": str(root)})
     serve.manage(env, "collectstatic", "--noinput", "-v0")
-    return root
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -210,7 +215,7 @@ def run_quiet(command: list[str], **kwargs) -> None:
     subprocess.run(command, check=True, capture_output=True, **kwargs)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def one_instance(tmp_path_factory, stack_database, static_root):
     """One gunicorn with two sync workers (the issue's starvation case) behind nginx."""
     run_dir = tmp_path_factory.mktemp("run")
