@@ -1,14 +1,18 @@
 """Which certifications fit an advisor outcome and the visitor's refinements, and why.
 
-Pure ranking over certification objects already fetched with their providers,
-focus areas and replacements; no queries here.
+Fitting, ranking and counting happen in SQL with LIMIT: a result page reads the few
+certifications it shows and counts the rest, whatever the size of the catalogue.
 """
 
-from collections.abc import Iterable
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count, Exists, F, OuterRef, Q, prefetch_related_objects
+from django.utils import timezone
+
 from catalog.lifecycle import Status
+from catalog.models import Certification, current_q
 
 BEGINNER, INTERMEDIATE, ADVANCED = 1, 2, 3
 HIGH_RECOGNITION = 4
@@ -41,35 +45,42 @@ class Recommendations:
     later: list[Recommendation] = field(default_factory=list)  # "free" outcome: certify later
     retired: list[tuple[object, list[object]]] = field(default_factory=list)
     relaxed_topics: bool = False
+    matching: int = 0  # current certifications that fit every choice (picks are the first)
+    more_retired: int = 0  # retired ones with successors beyond those listed
 
 
-def _providers(cert) -> set[str]:
-    slugs = {p.slug for p in cert.providers.all()}
-    if cert.platform_id:
-        slugs.add(cert.platform.slug)
-    return slugs
+RETIRED_SHOWN = 5
+ISSUED = Certification.providers.through
+TAGGED = Certification.focus_areas.through
 
 
 def _topics(cert) -> set[str]:
     return {f.slug for f in cert.focus_areas.all()}
 
 
-def fits_level(cert, outcome: str) -> bool:
+def level_q(outcome: str) -> Q:
     if outcome in {"entry-level", "free"}:
-        return cert.difficulty_min <= INTERMEDIATE and cert.difficulty_max <= INTERMEDIATE
+        return Q(difficulty_min__lte=INTERMEDIATE, difficulty_max__lte=INTERMEDIATE)
     if outcome == "advanced":
-        return cert.difficulty_max >= ADVANCED and (cert.recognition or 0) >= HIGH_RECOGNITION
-    return True  # projects: certifications are optional extras
+        return Q(difficulty_max__gte=ADVANCED, recognition__gte=HIGH_RECOGNITION)
+    return Q()  # projects: certifications are optional extras
 
 
-def _fits_refinements(cert, criteria: Criteria, *, topics: bool = True) -> bool:
-    if criteria.provider and criteria.provider not in _providers(cert):
-        return False
-    if criteria.format == "exam" and cert.format != "exam":
-        return False
-    if criteria.format == "course" and cert.format not in COURSE_FORMATS:
-        return False
-    return not (topics and criteria.topics and not (criteria.topics & _topics(cert)))
+def refinements_q(criteria: Criteria, *, topics: bool = True) -> Q:
+    condition = Q()
+    if criteria.provider:
+        issued = ISSUED.objects.filter(provider__slug=criteria.provider)
+        condition &= Q(pk__in=issued.values("certification_id")) | Q(
+            platform__slug=criteria.provider
+        )
+    if criteria.format == "exam":
+        condition &= Q(format="exam")
+    elif criteria.format == "course":
+        condition &= Q(format__in=COURSE_FORMATS)
+    if topics and criteria.topics:
+        tagged = TAGGED.objects.filter(focusarea__slug__in=criteria.topics)
+        condition &= Q(pk__in=tagged.values("certification_id"))
+    return condition
 
 
 def _ceiling(criteria: Criteria) -> Decimal | None:
@@ -78,13 +89,18 @@ def _ceiling(criteria: Criteria) -> Decimal | None:
     return DEFAULT_ENTRY_CEILING if criteria.outcome == "entry-level" else None
 
 
-def _sort_key(cert, outcome: str):
-    total = cert.estimated_total
-    cost = float(total) if total is not None else float("inf")
-    recognition = -(cert.recognition or 0)
+def _order(outcome: str) -> list:
+    """Unknown costs rank as the dearest, unrated recognition as the lowest."""
+    cost = F("total_cost").asc(nulls_last=True)
+    recognition = F("recognition").desc(nulls_last=True)
     if outcome in {"entry-level", "free"}:
-        return (cert.difficulty_min, cost, recognition, cert.name)
-    return (recognition, cost, cert.name)
+        return ["difficulty_min", cost, recognition, "name"]
+    return [recognition, cost, "name"]
+
+
+def _within(ceiling: Decimal | None) -> Q:
+    known = Q(total_cost__isnull=False)
+    return known if ceiling is None else known & Q(total_cost__lte=ceiling)
 
 
 def reason(cert, criteria: Criteria) -> str:
@@ -114,49 +130,68 @@ def reason(cert, criteria: Criteria) -> str:
     return ", ".join(parts)
 
 
-def recommend(certifications: Iterable, criteria: Criteria) -> Recommendations:
-    certs = list(certifications)
-    current = [c for c in certs if c.status is not Status.RETIRED]
-    result = Recommendations()
-
-    def rank(pool, *, outcome, topics=True):
-        fitting = [
-            c
-            for c in pool
-            if fits_level(c, outcome) and _fits_refinements(c, criteria, topics=topics)
-        ]
-        return sorted(fitting, key=lambda c: _sort_key(c, outcome))
-
-    def within(pool, ceiling):
-        known = [c for c in pool if c.estimated_total is not None]
-        if ceiling is None:
-            return known
-        return [c for c in known if c.estimated_total <= ceiling]
-
-    if criteria.outcome == "free":
-        free_now = [c for c in rank(current, outcome="free") if c.free_to_audit]
-        result.picks = [Recommendation(c, reason(c, criteria)) for c in free_now[:TOP]]
-        later = within(rank(current, outcome="entry-level"), _ceiling(criteria))
-        later = [c for c in later if c not in free_now]
-        result.later = [Recommendation(c, reason(c, criteria)) for c in later[:3]]
-        return result
-
-    ranked = rank(current, outcome=criteria.outcome)
-    if not ranked and criteria.topics:
-        ranked = rank(current, outcome=criteria.outcome, topics=False)
-        result.relaxed_topics = bool(ranked)
+def recommend(certifications, criteria: Criteria, *, today: dt.date | None = None):
+    """Recommendations from ``certifications`` (a Certification QuerySet) in a fixed
+    number of queries: one to count, one per list shown, three to prefetch."""
+    today = today or timezone.localdate()
+    pool = certifications.with_costs().select_related("platform").order_by()
+    current = current_q(today)
+    level = level_q(criteria.outcome)
     ceiling = _ceiling(criteria)
-    chosen = within(ranked, ceiling)
+    result = Recommendations()
     limit = 3 if criteria.outcome == "projects" else TOP
-    result.picks = [Recommendation(c, reason(c, criteria)) for c in chosen[:limit]]
-    if criteria.budget is not None:
-        unknown = [c for c in ranked if c.estimated_total is None]
-        result.unknown_cost = [Recommendation(c, reason(c, criteria)) for c in unknown[:3]]
+    if criteria.outcome == "free":
+        level = level_q("entry-level")
+
+    def counts(*, topics: bool) -> dict:
+        fits = current & level & refinements_q(criteria, topics=topics)
+        successor = Certification.replacements.through.objects.filter(
+            from_certification=OuterRef("pk")
+        )
+        return pool.aggregate(
+            matching=Count("pk", filter=fits),
+            chosen=Count("pk", filter=fits & _within(ceiling)),
+            retired=Count("pk", filter=~current & level_q(criteria.outcome) & Exists(successor)),
+        )
+
+    n = counts(topics=True)
+    topics = True
+    if not n["matching"] and criteria.topics and criteria.outcome != "free":
+        relaxed = counts(topics=False)
+        if relaxed["matching"]:
+            n, topics, result.relaxed_topics = relaxed, False, True
+    ranked = pool.filter(current & level & refinements_q(criteria, topics=topics)).order_by(
+        *_order(criteria.outcome)
+    )
+    shown = []
+    if criteria.outcome == "free":
+        picks = list(ranked.filter(free_to_audit=True)[:TOP])
+        later = list(ranked.filter(_within(ceiling), free_to_audit=False)[:3])
+        shown = picks + later
+    else:
+        picks = list(ranked.filter(_within(ceiling))[:limit])
+        unknown = list(ranked.filter(total_cost__isnull=True)[:3]) if criteria.budget else []
+        shown = picks + unknown
+    prefetch_related_objects(shown, "providers", "focus_areas")
+    result.picks = [Recommendation(c, reason(c, criteria)) for c in picks]
+    if criteria.outcome == "free":
+        result.later = [Recommendation(c, reason(c, criteria)) for c in later]
+        result.matching = len(picks)
+        return result
+    result.unknown_cost = [Recommendation(c, reason(c, criteria)) for c in unknown]
+    result.matching = n["chosen"]
 
     # Retired certifications that would have fitted: point to what replaced them.
-    for cert in certs:
-        if cert.status is Status.RETIRED and fits_level(cert, criteria.outcome):
-            successors = [s for s in cert.replacements.all()]
-            if successors:
-                result.retired.append((cert, successors))
+    if n["retired"]:
+        successor = Certification.replacements.through.objects.filter(
+            from_certification=OuterRef("pk")
+        )
+        retired = list(
+            pool.filter(~current & level_q(criteria.outcome) & Exists(successor)).order_by(
+                "-retirement_date", "name"
+            )[:RETIRED_SHOWN]
+        )
+        prefetch_related_objects(retired, "replacements")
+        result.retired = [(c, list(c.replacements.all())) for c in retired]
+        result.more_retired = n["retired"] - len(retired)
     return result

@@ -15,6 +15,7 @@ from catalog.models import (
 )
 from catalog.templatetags.compare_tags import compare_url
 from certsite.htmx import wants_fragment
+from certsite.pagecache import public_page
 
 from . import flow
 from .diagram import layout
@@ -38,12 +39,7 @@ FORMAT_WORDS = {"exam": "an exam", "course": "a course"}
 
 def _read(params):
     topics = dict(FocusArea.objects.values_list("slug", "name"))
-    providers = dict(
-        Provider.objects.filter(certifications__isnull=False)
-        .distinct()
-        .order_by("name")
-        .values_list("slug", "name")
-    )
+    providers = dict(Provider.objects.issuing().order_by("name").values_list("slug", "name"))
     return read_state(params, topics=topics, providers=providers), topics, providers
 
 
@@ -65,6 +61,7 @@ def _choices(state, key: str, topics: dict, providers: dict) -> list[Choice]:
     return format_choices()
 
 
+@public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def advisor_step(request):
     state, topics, providers = _read(request.GET)
@@ -107,6 +104,7 @@ def advisor_step(request):
     return response
 
 
+@public_page
 def advisor_result(request):
     state, topics, providers = _read(request.GET)
     if state.invalid or not state.complete:
@@ -125,7 +123,7 @@ def advisor_result(request):
         provider_name=providers.get(provider, ""),
         format=chosen_format,
     )
-    recommendations = recommend(Certification.objects.listed(), criteria)
+    recommendations = recommend(Certification.objects.all(), criteria)
     picks = [r.certification.slug for r in recommendations.picks][:4]
     catalogue = {
         "level": CATALOGUE_LEVELS[outcome.key],

@@ -6,4 +6,9 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalogue"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import (
+            signals,  # noqa: F401
+            version,
+        )
+
+        version.connect()

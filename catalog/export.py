@@ -7,6 +7,11 @@ from certsite import csvsafe
 
 from .models import Certification
 
+# Rows per response: a part is about a megabyte of JSON, whatever the catalogue's size;
+# ?offset= asks for the next part (each response links it).
+LIMIT = 1000
+MAX_OFFSET = 10_000_000
+
 FIELDS = [
     "slug",
     "name",

@@ -5,18 +5,32 @@ so any state of the page is a link. Unknown values are dropped and reported,
 never an error: the rest of the filters still apply.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
 from django.http import QueryDict
+from django.utils import timezone
 
 from certsite.forms import SearchTextField
 
 from .lifecycle import Status
-from .models import BILLING_CHOICES, Certification, FocusArea, Format, Level, Provider, Recognition
+from .models import (
+    BILLING_CHOICES,
+    Certification,
+    Format,
+    Level,
+    Provider,
+    Recognition,
+    status_q,
+)
+
+ISSUED = Certification.providers.through
+TAGGED = Certification.focus_areas.through
 
 LEVELS = {
     "beginner": Level.BEGINNER,
@@ -79,34 +93,48 @@ class SlugFilter(django_filters.ChoiceFilter):
     field_class = LenientChoiceField
 
 
-def search(queryset, name, value):
-    """Every word must match a name, exam code, focus, provider, platform or focus area."""
+def search_q(value: str) -> Q:
+    """Every word must match a name, exam code, focus, provider, platform or focus area.
+
+    Each word is one ``pk IN (… UNION …)``: the parts on the certification's own columns can
+    use PostgreSQL's trigram indexes (migration 0004), the rest look up the small provider
+    and focus-area tables first, and the whole is computed once per query, not once per row.
+    """
+    condition = Q()
     for term in value.split()[:MAX_TERMS]:
-        issuer = Provider.objects.filter(certifications=OuterRef("pk"), name__icontains=term)
-        area = FocusArea.objects.filter(certifications=OuterRef("pk"), name__icontains=term)
-        queryset = queryset.filter(
-            Q(name__icontains=term)
-            | Q(exam_code__icontains=term)
-            | Q(focus__icontains=term)
-            | Q(platform__name__icontains=term)
-            | Exists(issuer)
-            | Exists(area)
+        issuers = Provider.objects.filter(name__icontains=term).values("pk")
+        # Only indexable conditions OR-ed here, so PostgreSQL can combine the indexes.
+        own = Certification.objects.filter(
+            Q(name__icontains=term) | Q(exam_code__icontains=term) | Q(focus__icontains=term)
         )
-    return queryset
+        hosted = Certification.objects.filter(platform__in=issuers)
+        issued = ISSUED.objects.filter(provider__in=issuers)
+        tagged = TAGGED.objects.filter(focusarea__name__icontains=term)
+        matching = (
+            own.order_by()
+            .values("pk")
+            .union(
+                hosted.order_by().values("pk"),
+                issued.order_by().values("certification_id"),
+                tagged.order_by().values("certification_id"),
+                all=True,  # IN ignores repeats: no need to remove them first
+            )
+        )
+        condition &= Q(pk__in=matching)
+    return condition
 
 
-def _providers(queryset, name, values):
-    issued = Certification.providers.through.objects.filter(
-        certification=OuterRef("pk"), provider__slug__in=values
-    )
-    return queryset.filter(Exists(issued) | Q(platform__slug__in=values))
+def search(queryset, name, value):
+    return queryset.filter(search_q(value))
 
 
-def _focus(queryset, name, values):
-    tagged = Certification.focus_areas.through.objects.filter(
-        certification=OuterRef("pk"), focusarea__slug__in=values
-    )
-    return queryset.filter(Exists(tagged))
+def providers_q(values) -> Q:
+    issued = ISSUED.objects.filter(provider__slug__in=values).values("certification_id")
+    return Q(pk__in=issued) | Q(platform__in=Provider.objects.filter(slug__in=values).values("pk"))
+
+
+def focus_q(values) -> Q:
+    return Q(pk__in=TAGGED.objects.filter(focusarea__slug__in=values).values("certification_id"))
 
 
 def level_q(level: int) -> Q:
@@ -114,32 +142,72 @@ def level_q(level: int) -> Q:
     return Q(difficulty_min__lte=level, difficulty_max__gte=level)
 
 
-def _levels(queryset, name, values):
+def levels_q(values) -> Q:
     condition = Q()
     for value in values:
         condition |= level_q(LEVELS[value])
-    return queryset.filter(condition)
+    return condition
 
 
-def _max_cost(queryset, name, value):
+def max_cost_q(value) -> Q:
     # Unknown costs are neither cheap nor dear: ``unknown_cost`` decides on them.
-    return queryset.filter(Q(total_cost__lte=value) | Q(total_cost__isnull=True))
+    return Q(total_cost__lte=value) | Q(total_cost__isnull=True)
 
 
-def _unknown_cost(queryset, name, value):
-    return queryset.exclude(total_cost__isnull=True) if value == "exclude" else queryset
+def cost_over_q(value) -> Q:
+    return Q(total_cost__gt=value)
 
 
-def _min_recognition(queryset, name, value):
-    return queryset.filter(recognition__gte=RECOGNITION_LEVELS[value])
+def recognitions_q(values) -> Q:
+    return Q(recognition__in=[RECOGNITION_LEVELS[v] for v in values])
 
 
-def _in(queryset, name, values):
-    return queryset.filter(**{f"{name}__in": values})
+def unknown_cost_q(value) -> Q:
+    return Q(total_cost__isnull=False) if value == "exclude" else Q()
+
+
+def min_recognition_q(value) -> Q:
+    return Q(recognition__gte=RECOGNITION_LEVELS[value])
+
+
+def statuses_q(values, today: dt.date) -> Q:
+    chosen = set(values)
+    if chosen == set(Status):
+        return Q()
+    if chosen == set(DEFAULT_STATUSES):
+        # One range the planner estimates well (three OR-ed ranges it would not).
+        return Q(retirement_date__isnull=True) | Q(retirement_date__gte=today)
+    condition = Q()
+    for value in chosen:
+        condition |= status_q(Status(value), today)
+    return condition
+
+
+# Each filter as a condition: facets combine them (all but one) without re-running filters.
+CONDITIONS = {
+    "q": search_q,
+    "provider": providers_q,
+    "focus": focus_q,
+    "level": levels_q,
+    "max_cost": max_cost_q,
+    "cost_over": cost_over_q,
+    "recognition": recognitions_q,
+    "unknown_cost": unknown_cost_q,
+    "billing": lambda values: Q(billing__in=values),
+    "min_recognition": min_recognition_q,
+    "format": lambda values: Q(format__in=values),
+}
+# Conditions that read other tables: kept in WHERE, where the planner turns them into
+# semi-joins, rather than in a per-row FILTER clause evaluated once per count.
+HEAVY = {"q", "provider", "focus"}
+
+
+def _condition(queryset, name, value):
+    return queryset.filter(CONDITIONS[name](value))
 
 
 def _statuses(queryset, name, values):
-    return queryset.filter(status_code__in=values)
+    return queryset.filter(statuses_q(values, timezone.localdate()))
 
 
 def _sort(queryset, name, value):
@@ -149,39 +217,52 @@ def _sort(queryset, name, value):
 class CertificationFilter(django_filters.FilterSet):
     q = SearchFilter(
         label="Search",
-        method=search,
+        method=_condition,
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    provider = MultipleSlugFilter(label="Provider", method=_providers, choices=[])
-    focus = MultipleSlugFilter(label="Focus area", method=_focus, choices=[])
+    provider = MultipleSlugFilter(label="Provider", method=_condition, choices=[])
+    focus = MultipleSlugFilter(label="Focus area", method=_condition, choices=[])
     level = MultipleSlugFilter(
         label="Difficulty",
-        method=_levels,
+        method=_condition,
         choices=[(slug, level.label) for slug, level in LEVELS.items()],
     )
     max_cost = django_filters.NumberFilter(
         label="Maximum cost (US$)",
-        method=_max_cost,
+        method=_condition,
         min_value=0,
         max_value=MAX_COST,
         decimal_places=2,
     )
+    # The home page chart's cells link here: a cost band and one recognition level.
+    cost_over = django_filters.NumberFilter(
+        label="Cost more than (US$)",
+        method=_condition,
+        min_value=0,
+        max_value=MAX_COST,
+        decimal_places=2,
+    )
+    recognition = MultipleSlugFilter(
+        label="Recognition",
+        method=_condition,
+        choices=[(slug, level.label) for slug, level in RECOGNITION_LEVELS.items()],
+    )
     unknown_cost = SlugFilter(
         label="Cost not published",
-        method=_unknown_cost,
+        method=_condition,
         choices=[("include", "Include"), ("exclude", "Leave out")],
     )
     billing = MultipleSlugFilter(
-        label="Billing", field_name="billing", method=_in, choices=BILLING_CHOICES
+        label="Billing", field_name="billing", method=_condition, choices=BILLING_CHOICES
     )
     min_recognition = SlugFilter(
         label="Minimum recognition",
-        method=_min_recognition,
+        method=_condition,
         choices=[(slug, f"{level.label} or higher") for slug, level in RECOGNITION_LEVELS.items()],
     )
     format = MultipleSlugFilter(
-        label="Format", field_name="format", method=_in, choices=Format.choices
+        label="Format", field_name="format", method=_condition, choices=Format.choices
     )
     status = MultipleSlugFilter(
         label="Status", method=_statuses, choices=[(s.value, s.label) for s in Status]
@@ -199,6 +280,7 @@ class CertificationFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, providers=None, focus_areas=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
         self.filters["provider"].extra["choices"] = [(p.slug, p.name) for p in providers or []]
+        self.provider_ids = {p.pk: p.slug for p in providers or []}
         self.filters["focus"].extra["choices"] = [(f.slug, f.name) for f in focus_areas or []]
 
     @property
@@ -206,18 +288,22 @@ class CertificationFilter(django_filters.FilterSet):
         self.errors  # noqa: B018 -- validates the form on first access
         return self.form.cleaned_data
 
+    def conditions(self) -> dict[str, Q]:
+        """Each active filter as a condition; statuses always have one (the default)."""
+        result = {
+            name: CONDITIONS[name](value)
+            for name, value in self.cleaned.items()
+            if name in CONDITIONS and value not in (None, "", [])
+        }
+        result["status"] = statuses_q(self.selected("status"), timezone.localdate())
+        return result
+
     def filter_queryset(self, queryset, *, skip: str | None = None):
         """Applies every filter but ``skip``; statuses default to active and retiring."""
-        for name, value in self.cleaned.items():
+        for name, condition in self.conditions().items():
             if name != skip:
-                queryset = self.filters[name].filter(queryset, value)
-        if skip != "status" and not self.cleaned.get("status"):
-            # Same rows as status_code in (active, retiring), but a plain date condition
-            # the PostgreSQL planner can estimate (the CASE made it pick a nested loop).
-            queryset = queryset.not_retired()
-        if not self.cleaned.get("sort"):
-            queryset = queryset.order_by(*SORTS[DEFAULT_SORT][1])
-        return queryset
+                queryset = queryset.filter(condition)
+        return queryset.order_by(*SORTS[self.cleaned.get("sort") or DEFAULT_SORT][1])
 
     def selected(self, name: str) -> list[str]:
         value = self.cleaned.get(name)
@@ -296,86 +382,120 @@ def _options(choices, counts: dict, selected: list[str]) -> list[Option]:
     ]
 
 
-def facets(filterset: CertificationFilter, base) -> dict[str, list[Option]]:
-    """For every option, how many results it would give with the other filters applied.
+def _count(condition: Q) -> Count:
+    return Count("pk", filter=condition) if condition else Count("pk")
 
-    One grouped query per facet, whatever the number of options.
+
+def _all(conditions) -> Q:
+    return Q(*conditions) if conditions else Q()
+
+
+def facet_counts(filterset: CertificationFilter, base) -> tuple[dict[str, list[Option]], int]:
+    """For every option, how many results it would give with the other filters applied,
+    and the number of results: three queries, whatever the number of options or rows.
+
+    The facets on the certification's own columns (level, billing, format, status,
+    recognition, unknown cost) and the result count come from one pass over the rows, each
+    count a ``COUNT(*) FILTER (WHERE …)`` of the other filters and its option. Search,
+    provider and focus filters read other tables, so they narrow that pass in its WHERE
+    instead; providers and focus areas are one grouped query each.
     """
+    conditions = filterset.conditions()
+    heavy = [c for name, c in conditions.items() if name in HEAVY]
+    light = {name: c for name, c in conditions.items() if name not in HEAVY}
 
-    def others(name):
-        return filterset.filter_queryset(base, skip=name).order_by()
+    def others(skip: str) -> Q:
+        return _all([c for name, c in light.items() if name != skip])
 
-    result = {}
+    def matching(skip: str):
+        rest = [c for name, c in conditions.items() if name != skip]
+        return base.filter(*rest).order_by().values("pk")
 
-    # Providers: issuers and delivery platforms both count, in one UNION of two grouped
-    # queries; option names come from the filter's choices (no extra query).
-    matching = others("provider").values("pk")
+    aggregates = {"total": _count(others(""))}
+    for slug, level in LEVELS.items():
+        aggregates[f"level:{slug}"] = _count(others("level") & level_q(level))
+    for value, _ in BILLING_CHOICES:
+        aggregates[f"billing:{value}"] = _count(others("billing") & Q(billing=value))
+    for value, _ in Format.choices:
+        aggregates[f"format:{value}"] = _count(others("format") & Q(format=value))
+    today = timezone.localdate()
+    for status in Status:
+        aggregates[f"status:{status.value}"] = _count(others("status") & status_q(status, today))
+    aggregates["min_recognition:"] = _count(others("min_recognition"))
+    for slug, level in RECOGNITION_LEVELS.items():
+        aggregates[f"min_recognition:{slug}"] = _count(
+            others("min_recognition") & Q(recognition__gte=level)
+        )
+    aggregates["unknown_cost:include"] = _count(others("unknown_cost"))
+    aggregates["unknown_cost:exclude"] = _count(
+        others("unknown_cost") & Q(total_cost__isnull=False)
+    )
+    if "provider" not in conditions:
+        for pk, slug in filterset.provider_ids.items():
+            aggregates[f"platform:{slug}"] = _count(others("platform") & Q(platform_id=pk))
+    row = base.filter(*heavy).order_by().aggregate(**aggregates)
+    grouped: dict[str, dict[str, int]] = {}
+    for key, n in row.items():
+        facet, _, value = key.partition(":")
+        grouped.setdefault(facet, {})[value] = n
+
+    # Providers: issuers and delivery platforms both count. Without a provider filter, the
+    # platform counts are more FILTER clauses of the pass above; with one, they need the
+    # rows the provider filter leaves out, so a grouped query joins the issuers' by UNION.
+    # An issuer is listed once per certification, so a plain COUNT needs no DISTINCT.
     issued = (
-        Certification.providers.through.objects.filter(certification__in=matching)
+        ISSUED.objects.filter(certification__in=matching("provider"))
         .order_by()
         .values_list("provider__slug")
-        .annotate(n=Count("certification", distinct=True))
-    )
-    hosted = (
-        Certification.objects.filter(pk__in=matching, platform__isnull=False)
-        .order_by()
-        .values_list("platform__slug")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     counts: dict[str, int] = {}
-    for slug, n in issued.union(hosted, all=True):
-        counts[slug] = counts.get(slug, 0) + n
-    result["provider"] = _options(
-        filterset.filters["provider"].extra["choices"], counts, filterset.selected("provider")
-    )
-
-    matching = others("focus").values("pk")
-    counts = dict(
-        Certification.focus_areas.through.objects.filter(certification__in=matching)
-        .values_list("focusarea__slug")
-        .annotate(n=Count("certification", distinct=True))
-    )
-    result["focus"] = _options(
-        filterset.filters["focus"].extra["choices"], counts, filterset.selected("focus")
-    )
-
-    counts = others("level").aggregate(
-        **{slug: Count("pk", filter=level_q(level)) for slug, level in LEVELS.items()}
-    )
-    result["level"] = _options(
-        filterset.filters["level"].extra["choices"], counts, filterset.selected("level")
-    )
-
-    for name in ("billing", "format"):
-        counts = dict(others(name).values_list(name).annotate(n=Count("pk")))
-        result[name] = _options(
-            filterset.filters[name].extra["choices"], counts, filterset.selected(name)
+    if "provider" in conditions:
+        hosted = (
+            base.filter(pk__in=matching("provider"), platform__isnull=False)
+            .order_by()
+            .values_list("platform__slug")
+            .annotate(n=Count("pk"))
         )
-
-    counts = dict(others("status").values_list("status_code").annotate(n=Count("pk")))
-    result["status"] = _options(
-        filterset.filters["status"].extra["choices"], counts, filterset.selected("status")
+        issued = issued.union(hosted, all=True)
+    else:
+        counts = grouped.pop("platform", {})
+    for slug, n in issued:
+        counts[slug] = counts.get(slug, 0) + n
+    grouped["provider"] = counts
+    grouped["focus"] = dict(
+        TAGGED.objects.filter(certification__in=matching("focus"))
+        .order_by()
+        .values_list("focusarea__slug")
+        .annotate(n=Count("*"))
     )
 
-    counts = others("min_recognition").aggregate(
-        any=Count("pk"),
-        **{
-            slug: Count("pk", filter=Q(recognition__gte=level))
-            for slug, level in RECOGNITION_LEVELS.items()
-        },
-    )
+    result = {}
+    for name in ("provider", "focus", "level", "billing", "format", "status"):
+        result[name] = _options(
+            filterset.filters[name].extra["choices"], grouped[name], filterset.selected(name)
+        )
     chosen = filterset.selected("min_recognition") or [""]
-    result["min_recognition"] = [Option("", "Any", counts.pop("any"), chosen == [""])] + _options(
-        filterset.filters["min_recognition"].extra["choices"], counts, chosen
+    recognition = grouped["min_recognition"]
+    result["min_recognition"] = [Option("", "Any", recognition.pop(""), chosen == [""])] + (
+        _options(filterset.filters["min_recognition"].extra["choices"], recognition, chosen)
     )
-
-    counts = others("unknown_cost").aggregate(
-        include=Count("pk"), unknown=Count("pk", filter=Q(total_cost__isnull=True))
-    )
-    counts["exclude"] = counts["include"] - counts.pop("unknown")
     result["unknown_cost"] = _options(
         filterset.filters["unknown_cost"].extra["choices"],
-        counts,
+        grouped["unknown_cost"],
         filterset.selected("unknown_cost") or ["include"],
     )
-    return result
+    return result, grouped["total"][""]
+
+
+def facets(filterset: CertificationFilter, base) -> dict[str, list[Option]]:
+    return facet_counts(filterset, base)[0]
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the number of results (counted with the facets), so it does not
+    count them again."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count

@@ -10,6 +10,11 @@ from dataclasses import dataclass
 
 from . import pricing
 
+# A snapshot is announced on the public "What changed" record when it is a certification's
+# first, or when one of these differs from the snapshot before it.
+PRICE_FIELDS = ["cost_amount", "cost_currency", "billing", "cost_approximate"]
+ANNOUNCED_FIELDS = [*PRICE_FIELDS, "retirement_date"]
+
 # The first entry lists what was known; an unknown cost is itself worth saying.
 UNKNOWN_VALUES = {"none", "never", "not published", "not described", "not rated"}
 
@@ -109,3 +114,10 @@ def build_history(records) -> list[HistoryEntry]:
         previous = facts
     entries.reverse()
     return entries
+
+
+def announces(record, previous) -> bool:
+    """Whether ``record`` (a snapshot) belongs on the public record of changes."""
+    return previous is None or any(
+        getattr(record, f) != getattr(previous, f) for f in ANNOUNCED_FIELDS
+    )

@@ -2,7 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import models, router, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from . import history as change_history
 from . import lifecycle, pricing
+from . import version as catalogue_version
 from .lifecycle import Status
 
 
@@ -18,6 +19,17 @@ class SlugManager(models.Manager):
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+
+class ProviderQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def issuing(self):
+        """Providers that issue at least one certification: an index probe per provider,
+        not a join over every certification's issuers."""
+        issued = Certification.providers.through.objects.filter(provider=OuterRef("pk"))
+        return self.filter(Exists(issued))
 
 
 class Provider(models.Model):
@@ -33,7 +45,7 @@ class Provider(models.Model):
     website = models.URLField(blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
 
-    objects = SlugManager()
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -95,6 +107,8 @@ class SourcedHistory(models.Model):
     """Adds the editor's source to every historical record."""
 
     history_source_url = models.URLField("source", max_length=500, blank=True)
+    # Set when the snapshot is written (catalog.signals): listed on "What changed".
+    history_announced = models.BooleanField(default=False, editable=False)
 
     class Meta:
         abstract = True
@@ -116,14 +130,46 @@ class EditConflict(Exception):
         )
 
 
+def status_q(status: Status, today: dt.date) -> Q:
+    """Rows with ``status`` on ``today``, as plain date conditions (the rules of ``lifecycle``).
+
+    Unlike the ``status_code`` CASE, the planner can estimate these and use an index on
+    ``retirement_date``.
+    """
+    soon = today + dt.timedelta(days=lifecycle.RETIRING_SOON_DAYS)
+    if status is Status.RETIRED:
+        return Q(retirement_date__lt=today)
+    if status is Status.RETIRING:
+        return Q(retirement_date__gte=today, retirement_date__lte=soon)
+    return Q(retirement_date__isnull=True) | Q(retirement_date__gt=soon)
+
+
+def current_q(today: dt.date) -> Q:
+    """Active or retiring on ``today``: one date range the planner estimates well."""
+    return Q(retirement_date__isnull=True) | Q(retirement_date__gte=today)
+
+
 class CertificationQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
     def update(self, **kwargs):
-        # A bulk update is an edit too: copies loaded before it must not save over it.
+        # A bulk update is an edit too: copies loaded before it must not save over it,
+        # and cached pages must not outlive it (signals do not see bulk writes).
         kwargs.setdefault("version", F("version") + 1)
-        return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            catalogue_version.bump(self.db)
+            return super().update(**kwargs)
+
+    def bulk_create(self, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            catalogue_version.bump(self.db)
+            return super().bulk_create(*args, **kwargs)
+
+    def bulk_update(self, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            catalogue_version.bump(self.db)
+            return super().bulk_update(*args, **kwargs)
 
     def listed(self):
         """Everything a catalogue row shows, in a constant number of queries."""
@@ -164,8 +210,49 @@ class CertificationQuerySet(models.QuerySet):
         return self.listed().with_status(today).with_costs()
 
     def not_retired(self, today: dt.date | None = None):
+        return self.filter(current_q(today or timezone.localdate()))
+
+    def retiring_next(self, today: dt.date | None = None):
+        """Current certifications with an announced retirement, soonest first."""
         today = today or timezone.localdate()
-        return self.filter(Q(retirement_date__isnull=True) | Q(retirement_date__gte=today))
+        return self.filter(retirement_date__gte=today).order_by("retirement_date", "name")
+
+    def retired_since(self, start: dt.date, today: dt.date | None = None):
+        """Certifications retired from ``start`` to yesterday, latest first."""
+        today = today or timezone.localdate()
+        return self.filter(retirement_date__gte=start, retirement_date__lt=today).order_by(
+            "-retirement_date", "name"
+        )
+
+    def current_by_cost_and_recognition(self, uppers, today: dt.date | None = None) -> dict:
+        """{(band, recognition): count} of current certifications in one grouped pass.
+
+        ``band`` is the index of the first of ``uppers`` (US$, ascending, None for no
+        limit) that the estimated total does not exceed, or None when the total is not
+        known; ``recognition`` is None when not rated.
+        """
+        band = Case(
+            When(total_cost__isnull=True, then=Value(None)),
+            *(
+                When(total_cost__lte=upper, then=Value(i))
+                for i, upper in enumerate(uppers)
+                if upper is not None
+            ),
+            default=Value(len(uppers) - 1),
+            output_field=models.IntegerField(),
+        )
+        rows = (
+            self.with_costs()
+            .filter(current_q(today or timezone.localdate()))
+            .annotate(band=band)
+            .order_by()
+            .values_list("band", "recognition")
+            .annotate(n=Count("*"))
+        )
+        return {(b, r): n for b, r, n in rows}
+
+    def latest_verified(self) -> dt.date | None:
+        return self.aggregate(latest=Max("verified_on"))["latest"]
 
 
 class Certification(models.Model):
@@ -262,6 +349,31 @@ class Certification(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The catalogue's default order, the home page's retirements and latest check; the
+        # trigram indexes for search are PostgreSQL-only, in migration 0004.
+        indexes = [
+            models.Index(fields=["name"], name="certification_name"),
+            models.Index(fields=["retirement_date", "name"], name="certification_retirement"),
+            models.Index(fields=["verified_on"], name="certification_verified"),
+            # Every column the catalogue's facets count on: the counting passes read this
+            # narrow index instead of the wide rows (index-only on PostgreSQL, covering on
+            # SQLite).
+            models.Index(
+                fields=[
+                    "retirement_date",
+                    "billing",
+                    "format",
+                    "difficulty_min",
+                    "difficulty_max",
+                    "recognition",
+                    "cost_amount",
+                    "typical_months",
+                    "platform",
+                    "id",
+                ],
+                name="certification_facets",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(cost_amount__isnull=True) | Q(cost_amount__gte=0),
@@ -490,3 +602,19 @@ class Source(GuideEntry):
 
     def __str__(self):
         return self.title
+
+
+class CatalogueVersion(models.Model):
+    """One row whose number every change to public data raises (see ``catalog.version``).
+
+    Cached pages are valid for one version and one day; raising it in the same
+    transaction as the change means no page built before the change outlives it.
+    """
+
+    number = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="catalogue_version_single")]
+
+    def __str__(self):
+        return f"catalogue version {self.number}"

@@ -1,15 +1,15 @@
 import json
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
 from certsite.htmx import wants_fragment
+from certsite.pagecache import public_page
 
 from . import compare, export, links, structured
-from .filters import CertificationFilter, facets, search
+from .filters import CertificationFilter, CountedPaginator, facet_counts, search
 from .forms import PickerForm
 from .models import Certification, FocusArea, Provider
 from .templatetags.compare_tags import compare_url
@@ -28,10 +28,14 @@ def _browse(params) -> CertificationFilter:
     )
 
 
+@public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request", HISTORY_HEADER)
 def certification_list(request):
     filterset = _browse(request.GET)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(links.page_number(request))
+    options, total = facet_counts(filterset, Certification.objects.for_browsing())
+    page = CountedPaginator(filterset.qs, PAGE_SIZE, count=total).get_page(
+        links.page_number(request)
+    )
     # The tidy form of the state, not every empty form field: links and the address bar.
     query = filterset.canonical_query(
         page=page.number, extra={compare.PICK_PARAM: links.picks(request)}
@@ -40,7 +44,7 @@ def certification_list(request):
         "filter": filterset,
         "page": page,
         "page_params": QueryDict(query),
-        "facets": facets(filterset, Certification.objects.for_browsing()),
+        "facets": options,
         "nav": "catalogue",
         "swap_target": "#results",
     }
@@ -54,32 +58,65 @@ def certification_list(request):
     return response
 
 
+def _offset(value) -> int:
+    """The ``offset`` asked for; one too long to be a real offset means the start."""
+    if value is None or len(value) > 9:
+        return 0
+    try:
+        return max(0, min(int(value), export.MAX_OFFSET))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _export_url(request, filterset, offset: int) -> str:
+    """This export's address from the validated filters: never the raw query string."""
+    params = QueryDict(filterset.canonical_query(), mutable=True)
+    if offset:
+        params["offset"] = str(offset)
+    query = params.urlencode()
+    return request.build_absolute_uri(f"{request.path}?{query}" if query else request.path)
+
+
+@public_page
 def certification_export(request, fmt):
+    """Up to ``export.LIMIT`` matching rows from ``?offset=``; the next part is linked
+    (JSON ``next``, and a ``Link: rel="next"`` header for both), so a response never
+    grows with the catalogue."""
     filterset = _browse(request.GET)
+    offset = _offset(request.GET.get("offset"))
+    matching = filterset.qs
+    total = matching.order_by().count()
     base_url = request.build_absolute_uri("/").rstrip("/")
-    rows = [export.row(c, base_url=base_url) for c in filterset.qs]
+    rows = [export.row(c, base_url=base_url) for c in matching[offset : offset + export.LIMIT]]
+    following = None
+    if offset + len(rows) < total:
+        following = _export_url(request, filterset, offset + export.LIMIT)
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         response = HttpResponse(export.to_csv(rows), content_type="text/csv; charset=utf-8")
     else:
-        query = filterset.canonical_query()
         payload = {
             "generated_on": stamp,
             # The state these rows answer, tidied: never the raw query string.
-            "source": request.build_absolute_uri(
-                f"{request.path}?{query}" if query else request.path
-            ),
-            "count": len(rows),
+            "source": _export_url(request, filterset, offset),
+            "count": total,
+            "offset": offset,
+            "limit": export.LIMIT,
+            "next": following,
             "certifications": rows,
         }
         response = HttpResponse(
             json.dumps(payload, ensure_ascii=False, indent=1),
             content_type="application/json; charset=utf-8",
         )
-    response["Content-Disposition"] = f'attachment; filename="certsite-{stamp}.{fmt}"'
+    if following:
+        response["Link"] = f'<{following}>; rel="next"'
+    suffix = f"-from-{offset + 1}" if offset else ""
+    response["Content-Disposition"] = f'attachment; filename="certsite-{stamp}{suffix}.{fmt}"'
     return response
 
 
+@public_page
 def certification_detail(request, slug):
     certification = get_object_or_404(Certification.objects.listed(), slug=slug)
     base_url = request.build_absolute_uri("/").rstrip("/")
@@ -137,6 +174,7 @@ def _suggestions(query: str, *, exclude: list[str]):
     return list(matches.with_status().order_by("name")[:MAX_SUGGESTIONS])
 
 
+@public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def compare_view(request):
     context = _compare_context(request)
@@ -154,6 +192,7 @@ def compare_view(request):
     return render(request, "catalog/compare.html", context)
 
 
+@public_page
 def compare_suggest(request):
     """Search-as-you-type results for the picker: links that add a certification."""
     slugs = compare.parse_picks(request.GET.getlist(compare.PICK_PARAM)).slugs

@@ -102,6 +102,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, auth and CSRF, so a cached page is answered with no more work than a
+    # static file; after the two above, so a hit still gets their headers.
+    "certsite.pagecache.PageCacheMiddleware",
     "certsite.middleware.DropNulFromQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -222,6 +225,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# In the database, not the cache: a Redis outage must not sign editors out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Admin login throttling (django-axes): five failures for one username from one
 # address lock that pair out for a while, so one editor's typos never lock out the
@@ -231,6 +236,7 @@ AUTHENTICATION_BACKENDS = [
     "editorial.backends.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

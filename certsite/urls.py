@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from certsite.health import healthz
+from certsite.pagecache import public_page
 from editorial.views import admin_login
 from pages.sitemaps import SITEMAPS
 from pages.views import robots_txt
@@ -22,7 +23,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("advisor/", include("advisor.urls")),
     path("robots.txt", robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("pages.urls")),
     path("", include("editorial.urls")),
     path("", include("catalog.urls")),

@@ -2,10 +2,11 @@
 
 Every save of a certification leaves a full snapshot in its history. An entry here is
 a snapshot whose price or retirement date differs from the snapshot before it, or the
-first snapshot of a certification (it was added). Comparing each snapshot with the one
-before happens in SQL (a LAG window over each certification's history), so the list can
-be filtered and paginated by the database; a page then needs one more query for the
-previous snapshots and one for the certifications, however long the history grows.
+first snapshot of a certification (it was added). Each snapshot is marked so when it is
+written (catalog.signals; migration 0004 marked the older ones), so the list is filtered
+and paginated by the database from a partial index; a page then needs one more query for
+the previous snapshots (a window over those certifications' history only) and one for the
+certifications, however long the history grows.
 
 The seed's first snapshots count as "added" too: the article's six certifications at
 the article's date, the rest on the day research added them. They are the starting
@@ -15,30 +16,20 @@ crowd it out (in the feed as on the page).
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import DecimalField, F, Q, Value, Window
-from django.db.models.functions import Coalesce, Lag
-from django.db.models.lookups import Exact
+from django.db.models import F, Window
+from django.db.models.functions import Lag, Lead
 from django.utils import timezone
 
-from catalog.history import Change, facts_of
+from catalog.history import ANNOUNCED_FIELDS, PRICE_FIELDS, Change, facts_of
 from catalog.lifecycle import Status
-from catalog.models import Certification, Provider
+from catalog.models import Certification, Provider, status_q
 
 PAGE_SIZE = 20
 FEED_SIZE = 50
-PRICE_FIELDS = ["cost_amount", "cost_currency", "billing", "cost_approximate"]
-WATCHED = [*PRICE_FIELDS, "retirement_date"]
-# Stand-ins for "no value" that no real value equals, so NULL compares as a value.
-_NOTHING = {
-    "cost_amount": Value(Decimal(-1), output_field=DecimalField(max_digits=10, decimal_places=2)),
-    "cost_currency": Value(""),
-    "billing": Value(""),
-    "cost_approximate": Value(False),
-    "retirement_date": Value(dt.date(1, 1, 1)),
-}
+RETIRING_SHOWN = 10
+WATCHED = ANNOUNCED_FIELDS
 
 
 class Kind(StrEnum):
@@ -79,38 +70,46 @@ def previous_value(field: str) -> Window:
     )
 
 
-def _differs(field: str):
-    nothing = _NOTHING[field]
-    return ~Exact(Coalesce(field, nothing), Coalesce(f"previous_{field}", nothing))
-
-
 def public_changes(*, provider: Provider | None = None):
-    """History records worth announcing, newest first, each knowing its predecessor."""
-    records = Certification.history.model.objects.filter(
-        id__in=Certification.objects.values("pk")  # deleted certifications have no page
-    )
+    """History records worth announcing, newest first.
+
+    Each snapshot is marked when it is written (``history_announced``, see
+    catalog.signals), so a page reads its rows from a partial index and never compares
+    the whole history.
+    """
+    # A deleted certification's snapshots are unmarked (catalog.signals): no page to link.
+    records = Certification.history.model.objects.filter(history_announced=True)
     if provider is not None:
         records = records.filter(
             id__in=Certification.objects.filter(providers=provider).values("pk")
         )
-    announced = Q(previous_id__isnull=True)
-    for field in WATCHED:
-        announced |= _differs(field)
-    return (
-        records.annotate(
-            previous_id=previous_value("history_id"),
-            **{f"previous_{field}": previous_value(field) for field in WATCHED},
+    return records.order_by("-history_date", "-history_id")
+
+
+def _previous_snapshots(records) -> dict[int, object]:
+    """{history_id: the snapshot before it} for a page of records: one query over the
+    history of those certifications only."""
+    if not records:
+        return {}
+    wanted = {r.history_id for r in records}
+    snapshots = (
+        Certification.history.model.objects.filter(id__in={r.id for r in records})
+        .annotate(
+            next_id=Window(
+                Lead("history_id"),
+                partition_by=[F("id")],
+                order_by=[F("history_date").asc(), F("history_id").asc()],
+            )
         )
-        .filter(announced)
-        .order_by("-history_date", "-history_id")
+        .filter(next_id__in=wanted)
     )
+    return {s.next_id: s for s in snapshots}
 
 
 def entries(records) -> list[ChangeEntry]:
     """Readable entries for records from ``public_changes`` (a page of them): two queries."""
     records = list(records)
-    history = Certification.history.model.objects
-    previous = history.in_bulk([r.previous_id for r in records if r.previous_id])
+    previous = _previous_snapshots(records)
     current = (
         Certification.objects.select_related("platform")
         .prefetch_related("providers")
@@ -120,7 +119,7 @@ def entries(records) -> list[ChangeEntry]:
     for record in records:
         if record.id not in current:
             continue  # deleted since the page was counted
-        before = previous.get(record.previous_id)
+        before = previous.get(record.history_id)
         facts = facts_of(record)
         if before is None:
             kinds = [Kind.NEW]
@@ -153,8 +152,8 @@ def entries(records) -> list[ChangeEntry]:
 
 def retiring_soon(*, provider: Provider | None = None, today: dt.date | None = None):
     """Certifications whose last exam day is within the next 90 days, soonest first."""
-    certifications = Certification.objects.with_status(today or timezone.localdate()).filter(
-        status_code=Status.RETIRING.value
+    certifications = Certification.objects.filter(
+        status_q(Status.RETIRING, today or timezone.localdate())
     )
     if provider is not None:
         certifications = certifications.filter(providers=provider)
@@ -163,4 +162,4 @@ def retiring_soon(*, provider: Provider | None = None, today: dt.date | None = N
 
 def issuing_providers():
     """Providers that issue at least one certification, for the filter."""
-    return Provider.objects.filter(certifications__isnull=False).distinct().order_by("name")
+    return Provider.objects.issuing().order_by("name")

@@ -1,5 +1,5 @@
 import posixpath
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib import admin
@@ -8,13 +8,14 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.csrf import csrf_protect
 
 from catalog.links import page_number, page_params
 from catalog.models import Certification
+from certsite.pagecache import public_page
 
 from . import changes as change_record
 from .dashboard import STALE_AFTER_DAYS
@@ -23,6 +24,7 @@ from .forms import ChangeFilterForm, SuggestionForm
 from .models import SUGGESTIONS_PER_HOUR, CorrectionSuggestion, hash_address, lock_sender
 
 
+@public_page
 def changes(request):
     form = ChangeFilterForm(request.GET or None, providers=change_record.issuing_providers())
     provider = form.chosen_provider()
@@ -31,6 +33,10 @@ def changes(request):
     state = [("provider", provider.slug)] if provider else []
     if page.number > 1:
         state.append(("page", page.number))
+    # One more than shown tells whether to link the catalogue's full list.
+    shown = change_record.RETIRING_SHOWN
+    retiring = list(change_record.retiring_soon(provider=provider)[: shown + 1])
+    catalogue = {"status": "retiring"} | ({"provider": provider.slug} if provider else {})
     return render(
         request,
         "editorial/changes.html",
@@ -44,7 +50,10 @@ def changes(request):
             "page_params": page_params(request, state),
             "page": page,
             "entries": change_record.entries(page.object_list),
-            "retiring": change_record.retiring_soon(provider=provider),
+            "retiring": retiring[:shown],
+            "more_retiring_url": f"{reverse('catalog:list')}?{urlencode(catalogue)}"
+            if len(retiring) > shown
+            else None,
             "nav": "changes",
         },
     )

@@ -65,6 +65,25 @@ def import_dir(settings, tmp_path):
     return directory
 
 
+@pytest.fixture(autouse=True)
+def fresh_page_cache(settings):
+    """Each test starts with an empty page cache in local memory, even if REDIS_URL is set
+    (clearing a shared Redis would empty it for everyone); Redis tests opt in themselves."""
+    from django.core.cache import cache
+
+    from certsite import pagecache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
+    cache.clear()
+    pagecache.outage.reset()
+    pagecache.local.reset()
+    yield
+    pagecache.outage.reset()
+    pagecache.local.reset()
+
+
 @pytest.fixture
 def seeded(db):
     return seed_all()
@@ -75,6 +94,8 @@ def bulk_certifications(count: int, *, providers=None, focus_areas=None) -> None
     providers = providers or [make_provider() for _ in range(3)]
     focus_areas = focus_areas or [make_focus_area() for _ in range(3)]
     start = next(_counter)
+    for _ in range(count):  # keep slugs unique across calls
+        next(_counter)
     certs = Certification.objects.bulk_create(
         Certification(
             name=f"Bulk certification {start + i}",

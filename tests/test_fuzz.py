@@ -43,6 +43,8 @@ CATALOGUE_KEYS = [
     "sort",
     "page",
     "c",
+    "cost_over",
+    "recognition",
 ]
 ADVISOR_KEYS = [*flow.QUESTIONS, *flow.REFINEMENTS, "step", "problem", "c"]
 
@@ -50,8 +52,8 @@ ADVISOR_KEYS = [*flow.QUESTIONS, *flow.REFINEMENTS, "step", "problem", "c"]
 ENDPOINTS = [
     ("/", ["c"], 4),
     ("/certifications/", CATALOGUE_KEYS, 12),
-    ("/certifications/export.csv", CATALOGUE_KEYS, 3),
-    ("/certifications/export.json", CATALOGUE_KEYS, 3),
+    ("/certifications/export.csv", [*CATALOGUE_KEYS, "offset"], 3),
+    ("/certifications/export.json", [*CATALOGUE_KEYS, "offset"], 3),
     ("/certifications/{slug}/", ["c", "fact"], 6),
     ("/certifications/{slug}/feed/", ["provider"], 2),
     ("/certifications/{slug}/suggest/", ["fact", "c"], 3),

@@ -86,26 +86,26 @@ def slugs(recs):
 
 
 def test_entry_level_prefers_beginner_and_affordable(catalogue):
-    result = recommend(catalogue.values(), Criteria("entry-level"))
+    result = recommend(Certification.objects.all(), Criteria("entry-level"))
     assert slugs(result.picks) == ["aif", "mlc"]
 
 
 def test_retired_is_never_recommended_but_points_to_its_successor(catalogue):
-    result = recommend(catalogue.values(), Criteria("entry-level"))
+    result = recommend(Certification.objects.all(), Criteria("entry-level"))
     assert "old" not in slugs(result.picks)
     assert [(c.slug, [s.slug for s in succ]) for c, succ in result.retired] == [("old", ["aif"])]
 
 
 def test_budget_excludes_and_unknown_cost_is_shown_apart(catalogue):
-    result = recommend(catalogue.values(), Criteria("entry-level", budget=Decimal("120")))
+    result = recommend(Certification.objects.all(), Criteria("entry-level", budget=Decimal("120")))
     assert slugs(result.picks) == ["aif"]  # ML Course is $147 in all
     assert slugs(result.unknown_cost) == ["mystery"]
 
 
 def test_advanced_needs_advanced_level_and_high_recognition(catalogue):
-    result = recommend(catalogue.values(), Criteria("advanced"))
+    result = recommend(Certification.objects.all(), Criteria("advanced"))
     assert slugs(result.picks) == ["pmle", "aip"]
-    capped = recommend(catalogue.values(), Criteria("advanced", budget=Decimal("250")))
+    capped = recommend(Certification.objects.all(), Criteria("advanced", budget=Decimal("250")))
     assert slugs(capped.picks) == ["pmle"]
 
 
@@ -113,28 +113,28 @@ def test_topics_and_provider_refine(catalogue):
     criteria = Criteria(
         "advanced", topics=frozenset({"genai"}), topic_names={"genai": "Generative AI"}
     )
-    assert slugs(recommend(catalogue.values(), criteria).picks) == ["aip"]
+    assert slugs(recommend(Certification.objects.all(), criteria).picks) == ["aip"]
     criteria = Criteria("entry-level", provider="gcp", provider_name="Google Cloud")
-    assert slugs(recommend(catalogue.values(), criteria).picks) == ["mlc"]
+    assert slugs(recommend(Certification.objects.all(), criteria).picks) == ["mlc"]
 
 
 def test_topics_relax_when_nothing_matches(catalogue):
     criteria = Criteria("advanced", topics=frozenset({"nothing"}))
-    result = recommend(catalogue.values(), criteria)
+    result = recommend(Certification.objects.all(), criteria)
     assert result.relaxed_topics and slugs(result.picks) == ["pmle", "aip"]
 
 
 def test_format_refines(catalogue):
-    assert slugs(recommend(catalogue.values(), Criteria("entry-level", format="course")).picks) == [
-        "mlc"
-    ]
-    assert slugs(recommend(catalogue.values(), Criteria("entry-level", format="exam")).picks) == [
-        "aif"
-    ]
+    assert slugs(
+        recommend(Certification.objects.all(), Criteria("entry-level", format="course")).picks
+    ) == ["mlc"]
+    assert slugs(
+        recommend(Certification.objects.all(), Criteria("entry-level", format="exam")).picks
+    ) == ["aif"]
 
 
 def test_free_outcome_offers_audit_options_now_and_certifications_for_later(catalogue):
-    result = recommend(catalogue.values(), Criteria("free"))
+    result = recommend(Certification.objects.all(), Criteria("free"))
     assert slugs(result.picks) == ["mlc"]
     assert slugs(result.later) == ["aif"]
 

@@ -90,3 +90,41 @@ def test_saved_pages_are_valid_html(transactional_db, html_dir):
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
     errors = [(m.get("url", "").rsplit("/", 1)[-1], m["message"]) for m in messages]
     assert errors == []
+
+
+def test_home_chart_in_cells_for_a_large_catalogue(
+    transactional_db, live_server, new_page, browser
+):
+    """Past 80 plottable certifications the chart counts cells: still no sideways
+    scrolling, axe-core clean in both schemes, valid HTML, and a cell leads to its list."""
+    from tests.conftest import bulk_certifications
+
+    seed_all()
+    bulk_certifications(300)
+    url = live_server.url + "/"
+    for viewport in (DESKTOP, PHONE):
+        for scheme in ("light", "dark"):
+            page = new_page(viewport=viewport, color_scheme=scheme)
+            page.goto(url)
+            assert page.locator(".scatter__dot--cell").count() > 5
+            assert not has_horizontal_scroll(page), (viewport, scheme)
+            screenshot(page, f"site-home-cells-{viewport['width']}-{scheme}")
+            assert axe_violations(browser, url, viewport=viewport, color_scheme=scheme) == []
+    page = new_page()
+    page.goto(url)
+    cell = page.locator("a.scatter__link").first
+    count = cell.locator("text").text_content().strip()
+    cell.click()
+    assert page.locator(".results__count strong").text_content() == count
+    body = urllib.request.urlopen(url).read()
+    java = shutil.which("java")
+    assert java and VNU.exists(), "make browser-deps installs Java and vnu-jar"
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", "-"],
+        input=body.decode(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    assert messages == []

@@ -179,6 +179,18 @@ def test_search_covers_name_code_provider_platform_and_focus(catalogue):
     assert names("q=nothing-like-this") == []
 
 
+def test_cost_band_and_exact_recognition_as_the_home_chart_links_them(catalogue):
+    assert names("cost_over=100&max_cost=200") == ["Cloud ML Pro", "ML Spec", "Retiring Exam"]
+    assert names("recognition=high&recognition=medium") == [
+        "Cheap Fundamentals",
+        "Cloud ML Pro",
+        "Nanodegree",
+    ]
+    assert names("cost_over=100&recognition=high") == ["Cloud ML Pro"]
+    result = facets(run("cost_over=100"), Certification.objects.for_browsing())
+    assert counts(result["unknown_cost"]) == {"include": 3, "exclude": 3}
+
+
 def test_search_uses_only_the_first_hundred_printable_characters(catalogue):
     assert names("q=aif-c01" + "%20" * 3000 + "x" * 5000) == names("q=aif-c01+" + "x" * 91)
     assert names("q=%00aif%1F-c01") == ["Cheap Fundamentals"]

@@ -67,8 +67,34 @@ def test_home_shows_ways_in_retirements_and_a_linked_chart(client, seeded):
 
 def test_home_query_count_is_constant(client, seeded, django_assert_max_num_queries):
     bulk_certifications(300)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(10 + 1):  # + the page cache's version read
         client.get("/")
+
+
+def test_large_catalogue_chart_counts_cells_that_link_the_same_list(client, seeded):
+    # bulk_certifications: recognition 1 + i % 5, $50 + i % 400 per attempt (or per month).
+    bulk_certifications(300)
+    response = client.get("/")
+    html = response.content.decode()
+    grid = response.context["grid"]
+    assert "chart" not in response.context and 'class="scatter__dot"' not in html
+    assert len(grid.cells) <= 40 and grid.total == sum(c.count for c in grid.cells)
+    cell = max(grid.cells, key=lambda c: c.count)
+    assert f'href="{cell.url}"'.replace("&", "&amp;") in html
+    assert f'aria-label="{cell.label}"' in html
+    listed = client.get(cell.url).context["page"].paginator.count
+    assert listed == cell.count
+    # Unplotted ones are counted, not named, once there are many.
+    assert "current certifications are not plotted" in html
+    assert "Show the same data as a table" in html
+
+
+def test_home_page_size_does_not_grow_with_the_catalogue(client, seeded):
+    # Past a few hundred rows every cell the data can fill is there; only counts change.
+    bulk_certifications(1000)
+    before = len(client.get("/").content)
+    bulk_certifications(2000)
+    assert abs(len(client.get("/").content) - before) < 200
 
 
 def test_guide_pages_link_the_certifications_they_concern(client, seeded):
