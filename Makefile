@@ -7,7 +7,7 @@ PORT ?= 8000
 AXE_VERSION := 4.14.1
 VNU_VERSION := 26.9.27
 
-.PHONY: run test test-fast lint format migrations-check deps dev-deps browser-deps check-deploy clean bench
+.PHONY: run serve test test-fast lint format migrations-check deps dev-deps browser-deps nginx-deps check-deploy clean bench loadtest backup restore
 
 $(VENV)/.base: requirements/base.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,13 +29,34 @@ browser-deps:
 	@test -f node_modules/axe-core/axe.min.js -a -f node_modules/vnu-jar/build/dist/vnu.jar || \
 		npm install --no-save --no-package-lock --silent axe-core@$(AXE_VERSION) vnu-jar@$(VNU_VERSION)
 
+# Debian's nginx, run only by deploy/serve.py with its own config (never the system service).
+nginx-deps:
+	@test -x /usr/sbin/nginx || command -v nginx >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
+
 run: deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: dev-deps browser-deps
+# The production stack on 127.0.0.1:8080: nginx → gunicorn → PostgreSQL + Redis (README "Deploy").
+serve: deps nginx-deps
+	$(PY) deploy/serve.py
+
+# A copy of the database in var/backups/ (or BACKUP_DIR); `make restore FILE=…` puts one back.
+backup: deps
+	$(PY) manage.py backup
+
+restore: deps
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/…"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
+
+# 60 s at 64 connections against a running `make serve`, an editor saving a price each second.
+loadtest: dev-deps
+	$(PY) -m deploy.loadtest $(LOADTEST_ARGS)
+
+test: dev-deps browser-deps nginx-deps
 	$(PY) -m pytest
 
 lint: dev-deps
@@ -54,4 +75,4 @@ migrations-check: deps
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles artifacts
+	rm -rf $(VENV) node_modules staticfiles artifacts var/run

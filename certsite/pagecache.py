@@ -59,6 +59,7 @@ import redis.client
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -445,7 +446,12 @@ class PageCacheMiddleware:
         anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
         lookup = None
         if safe and anonymous and settings.PAGE_CACHE and outage.allows():
-            lookup = _lookup(request)
+            try:
+                lookup = _lookup(request)
+            except DatabaseError:
+                # The version could not be read (PostgreSQL down or restarting): no cached
+                # answer, and the view says what is wrong (/healthz with a 503, not a 500).
+                lookup = None
             if lookup is not None and lookup.hit is not None:
                 return _replay(request, lookup.hit)
 

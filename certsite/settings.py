@@ -42,6 +42,10 @@ def database_from_url(url: str) -> dict:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
+        # The pool checks a connection before lending it (an empty query on an open
+        # socket): after PostgreSQL restarts, no request gets a dead connection (without
+        # this, each pooled connection failed one request with a 500).
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             **options,
             # psycopg 3's pool replaces persistent connections (CONN_MAX_AGE must stay 0).
