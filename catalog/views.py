@@ -1,20 +1,26 @@
+import hashlib
 import json
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
+from certsite import pagecache
 from certsite.htmx import wants_fragment
 from certsite.pagecache import public_page
 
 from . import compare, export, links, structured
+from . import version as catalogue_version
 from .filters import CertificationFilter, CountedPaginator, facet_counts, search
 from .forms import PickerForm
 from .models import Certification, FocusArea, Provider
 from .templatetags.compare_tags import compare_url
 
 PAGE_SIZE = 25
+FACETS_TIMEOUT = 60 * 60
 # Sent by the type-ahead search box, whose keystrokes replace history rather than push.
 HISTORY_HEADER = "X-Certsite-History"
 
@@ -28,11 +34,38 @@ def _browse(params) -> CertificationFilter:
     )
 
 
+def _facet_counts(filterset: CertificationFilter):
+    """Facet counts and the result count, shared by every page, sort and pick of a filter
+    state: paging, re-sorting and "+ Compare" swaps reuse them instead of counting the
+    catalogue again. Keyed, like the page cache, on the catalogue version and the date, so
+    an edit or midnight shows at once; any cache error means counting afresh."""
+    if not settings.PAGE_CACHE:
+        return facet_counts(filterset, Certification.objects.for_browsing())
+    state = QueryDict(filterset.canonical_query(), mutable=True)
+    state.pop("sort", None)
+    stamp = f"{state.urlencode()}|{catalogue_version.current()}|{timezone.localdate()}"
+    key = "facets:" + hashlib.sha256(stamp.encode()).hexdigest()
+    counted = None
+    if pagecache.outage.allows():
+        try:
+            counted = cache.get(key)
+        except Exception as error:  # noqa: BLE001 -- recorded and logged by the outage
+            pagecache.outage.record(error)
+    if counted is None:
+        counted = facet_counts(filterset, Certification.objects.for_browsing())
+        if pagecache.outage.allows():
+            try:
+                cache.set(key, counted, FACETS_TIMEOUT)
+            except Exception as error:  # noqa: BLE001 -- recorded and logged by the outage
+                pagecache.outage.record(error)
+    return counted
+
+
 @public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request", HISTORY_HEADER)
 def certification_list(request):
     filterset = _browse(request.GET)
-    options, total = facet_counts(filterset, Certification.objects.for_browsing())
+    options, total = _facet_counts(filterset)
     page = CountedPaginator(filterset.qs, PAGE_SIZE, count=total).get_page(
         links.page_number(request)
     )
