@@ -30,8 +30,11 @@ class Row:
 
     @property
     def errors(self) -> int:
-        # A page that could not be measured at all is an error too.
-        return self.figures.errors if self.figures else 1
+        # A page that could not be measured, or answered nothing within the run (wrk
+        # drops the requests still running when it stops), is an error too.
+        if not self.figures:
+            return 1
+        return self.figures.errors or (0 if self.figures.requests else 1)
 
     @property
     def ratio(self) -> float | None:
@@ -95,6 +98,8 @@ def _errors(row: Row) -> str:
     f = row.figures
     if f is None:
         return f"not measured: {row.note}" if row.note else "not measured"
+    if not f.requests and not f.errors:
+        return f"no response in {f.seconds:.0f} s"
     if not f.errors:
         return "0"
     parts = []

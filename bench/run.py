@@ -82,6 +82,57 @@ def sample(base_url: str, kind: str, path: str) -> tuple[bytes | None, float, st
     return body, seconds, ""
 
 
+def measure_cold(
+    *, url: str, kind: str, path: str, facts: Facts, row: Row, workdir: Path, options: Options
+) -> tuple[Row, bytes | None]:
+    """The cold row of ``kind``, and the sample URL's body (None if it failed)."""
+    body, _, problem = sample(url, kind, path)
+    if body is None:
+        return replace(row, urls=1, note=problem), None
+    paths = cold_urls(kind, facts)
+    figures = wrk.run(
+        base_url=url,
+        workdir=workdir,
+        paths=paths,
+        connections=options.workers,
+        threads=options.workers,
+        seconds=options.duration,
+        timeout=WRK_TIMEOUT,
+        htmx=KINDS[kind].htmx,
+        cycle=True,
+    )
+    body_bytes = report.body_bytes(figures.low_bytes, figures.high_bytes)
+    return replace(row, urls=len(paths), figures=figures, body_bytes=body_bytes), body
+
+
+def measure_warm(
+    *, url: str, kind: str, path: str, body: bytes, row: Row, workdir: Path, options: Options
+) -> Row:
+    """The warm row of ``kind``, with the static file of ``body``'s bytes beside it."""
+    # The first request fills the response cache; the run measures the rest.
+    filled, _, problem = sample(url, kind, path)
+    if filled is None:
+        return replace(row, note=problem)
+    measured = [
+        wrk.run(
+            base_url=url,
+            workdir=workdir,
+            paths=[target],
+            connections=options.connections,
+            threads=min(options.workers, options.connections),
+            seconds=options.duration,
+            timeout=WRK_TIMEOUT,
+            htmx=htmx,
+        )
+        for target, htmx in ((path, KINDS[kind].htmx), (static_path(kind), False))
+    ]
+    return replace(row, figures=measured[0], static=measured[1], body_bytes=f"{len(body):,}")
+
+
+def static_path(kind: str) -> str:
+    return f"/static/{STATIC_DIR}/{kind}.html"
+
+
 def bench_size(
     *, database: str, size: int, env: dict[str, str], workdir: Path, options: Options
 ) -> list[Row]:
@@ -93,104 +144,64 @@ def bench_size(
         server.flush_redis(options.redis_url)
     facts_data = in_process(["facts"], env=cold_env)[0]
     facts = Facts.from_json(facts_data)
-    total = facts_data["total"]
     samples = {kind: sample_url(kind, facts) for kind in options.kinds}
     counted = in_process(
         [f"{samples[k]}#htmx" if KINDS[k].htmx else samples[k] for k in options.kinds],
         env=cold_env,
     )
-    queries = dict(zip(options.kinds, (c["queries"] for c in counted), strict=True))
-
+    rows = {
+        kind: Row(
+            database=database,
+            size=facts_data["total"],
+            kind=kind,
+            label=KINDS[kind].label,
+            mode="",
+            urls=1,
+            figures=None,
+            body_bytes="–",
+            queries=found["queries"],
+        )
+        for kind, found in zip(options.kinds, counted, strict=True)
+    }
     static_dir = Path(env["DJANGO_STATIC_ROOT"]) / STATIC_DIR
     shutil.rmtree(static_dir, ignore_errors=True)
     static_dir.mkdir(parents=True)
     log = workdir / f"gunicorn-{database}-{size}.log"
-    bodies: dict[str, bytes] = {}
-    problems: dict[str, str] = {}
-    cold: dict[str, Row] = {}
-    base = Row(
-        database=database,
-        size=total,
-        kind="",
-        label="",
-        mode="",
-        urls=0,
-        figures=None,
-        body_bytes="–",
-    )
+    common = {"workdir": workdir, "options": options}
 
     # WhiteNoise indexes STATIC_ROOT when a worker starts: the files of each page's bytes
     # are written while the cold server runs, and the warm server serves them.
+    cold, bodies = {}, {}
     with server.gunicorn(env=cold_env, workers=options.workers, log=log) as url:
         for kind in options.kinds:
-            body, seconds, problem = sample(url, kind, samples[kind])
-            row = replace(
-                base, kind=kind, label=KINDS[kind].label, mode="cold", queries=queries[kind]
-            )
-            if body is None:
-                problems[kind] = problem
-                cold[kind] = replace(row, urls=1, note=problem)
-                print(f"  {report.format_row(cold[kind])}", flush=True)
-                continue
-            bodies[kind] = body
-            (static_dir / f"{kind}.html").write_bytes(body)
-            paths = cold_urls(kind, facts)
-            figures = wrk.run(
-                base_url=url,
-                workdir=workdir,
-                paths=paths,
-                connections=options.workers,
-                threads=options.workers,
-                seconds=options.duration,
-                timeout=WRK_TIMEOUT,
-                htmx=KINDS[kind].htmx,
-                cycle=True,
-            )
-            cold[kind] = replace(
-                row,
-                urls=len(paths),
-                figures=figures,
-                body_bytes=report.body_bytes(figures.low_bytes, figures.high_bytes),
+            cold[kind], body = measure_cold(
+                url=url,
+                kind=kind,
+                path=samples[kind],
+                facts=facts,
+                row=replace(rows[kind], mode="cold"),
+                **common,
             )
             print(f"  {report.format_row(cold[kind])}", flush=True)
+            if body is not None:
+                bodies[kind] = body
+                (static_dir / f"{kind}.html").write_bytes(body)
 
-    rows = []
+    measured = []
     with server.gunicorn(env=warm_env, workers=options.workers, log=log) as url:
         for kind in options.kinds:
-            row = replace(
-                base, kind=kind, label=KINDS[kind].label, mode="warm", urls=1, queries=queries[kind]
-            )
-            if kind in problems:
-                row = replace(row, note=problems[kind])
-            else:
-                # The first request fills the response cache; the run measures the rest.
-                server.fetch(url, samples[kind], htmx=KINDS[kind].htmx)
-                measured = {}
-                for name, path, htmx in (
-                    ("page", samples[kind], KINDS[kind].htmx),
-                    ("static", f"/static/{STATIC_DIR}/{kind}.html", False),
-                ):
-                    measured[name] = wrk.run(
-                        base_url=url,
-                        workdir=workdir,
-                        paths=[path],
-                        connections=options.connections,
-                        threads=min(options.workers, options.connections),
-                        seconds=options.duration,
-                        timeout=WRK_TIMEOUT,
-                        htmx=htmx,
-                    )
-                size_text = f"{len(bodies[kind]):,}"
-                row = replace(
-                    row, figures=measured["page"], static=measured["static"], body_bytes=size_text
+            warm = replace(rows[kind], mode="warm", note=cold[kind].note)
+            if kind in bodies:
+                warm = measure_warm(
+                    url=url, kind=kind, path=samples[kind], body=bodies[kind], row=warm, **common
                 )
-            print(f"  {report.format_row(row)}", flush=True)
-            rows += [row, cold[kind]]
-    if any(r.errors for r in rows):
+            print(f"  {report.format_row(warm)}", flush=True)
+            measured += [warm, cold[kind]]
+    if any(r.errors for r in measured):
         kept = RESULTS_DIR / log.name
         shutil.copyfile(log, kept)
         print(f"  errors: server log kept in {kept.relative_to(ROOT)}", flush=True)
-    return rows
+    return measured
 
 
 # --- report ----------------------------------------------------------------------------

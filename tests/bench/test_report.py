@@ -118,3 +118,9 @@ def test_table_and_summary():
     assert text.splitlines()[:2] == HEADER.splitlines()
     assert len(text.splitlines()) == 4
     assert targets_summary(rows) == "Targets met: 1 of 2."
+
+
+def test_a_run_without_a_single_response_counts_as_an_error():
+    silent = row(mode="cold", static=None, figures=figures(requests=0))
+    assert silent.errors == 1
+    assert cells(format_row(silent))[9] == "no response in 5 s"
