@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -62,9 +63,24 @@ def populate(*, size: int, env: dict[str, str]) -> None:
         server.run_python(["-m", "bench.generate", "--total", str(size)], env=env)
 
 
-def in_process(args: list[str], *, env: dict[str, str]) -> list[dict]:
-    out = server.run_python(["-m", "bench.breakdown", *args], env=env)
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
+def facts_of(env: dict[str, str]) -> dict:
+    return json.loads(server.run_python(["-m", "bench.breakdown", "facts"], env=env))
+
+
+def count_queries(path: str, *, htmx: bool, env: dict[str, str]) -> int | None:
+    """Queries of one uncached request, in its own process; None if it took too long.
+
+    One process per URL, so that a page taking minutes at 100,000 certifications costs
+    only its own timeout, not the other kinds' counts.
+    """
+    spec = f"{path}#htmx" if htmx else path
+    try:
+        out = server.run_python(
+            ["-m", "bench.breakdown", spec], env=env, timeout=server.REQUEST_TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    return json.loads(out)["queries"]
 
 
 def sample(base_url: str, kind: str, path: str) -> tuple[bytes | None, float, str]:
@@ -101,6 +117,7 @@ def measure_cold(
         htmx=KINDS[kind].htmx,
         cycle=True,
     )
+    server.drain(url, workers=options.workers)
     body_bytes = report.body_bytes(figures.low_bytes, figures.high_bytes)
     return replace(row, urls=len(paths), figures=figures, body_bytes=body_bytes), body
 
@@ -113,19 +130,21 @@ def measure_warm(
     filled, _, problem = sample(url, kind, path)
     if filled is None:
         return replace(row, note=problem)
-    measured = [
-        wrk.run(
-            base_url=url,
-            workdir=workdir,
-            paths=[target],
-            connections=options.connections,
-            threads=min(options.workers, options.connections),
-            seconds=options.duration,
-            timeout=WRK_TIMEOUT,
-            htmx=htmx,
+    measured = []
+    for target, htmx in ((path, KINDS[kind].htmx), (static_path(kind), False)):
+        measured.append(
+            wrk.run(
+                base_url=url,
+                workdir=workdir,
+                paths=[target],
+                connections=options.connections,
+                threads=min(options.workers, options.connections),
+                seconds=options.duration,
+                timeout=WRK_TIMEOUT,
+                htmx=htmx,
+            )
         )
-        for target, htmx in ((path, KINDS[kind].htmx), (static_path(kind), False))
-    ]
+        server.drain(url, workers=options.workers)
     return replace(row, figures=measured[0], static=measured[1], body_bytes=f"{len(body):,}")
 
 
@@ -142,13 +161,9 @@ def bench_size(
     if options.redis_url:
         warm_env["REDIS_URL"] = options.redis_url
         server.flush_redis(options.redis_url)
-    facts_data = in_process(["facts"], env=cold_env)[0]
+    facts_data = facts_of(cold_env)
     facts = Facts.from_json(facts_data)
     samples = {kind: sample_url(kind, facts) for kind in options.kinds}
-    counted = in_process(
-        [f"{samples[k]}#htmx" if KINDS[k].htmx else samples[k] for k in options.kinds],
-        env=cold_env,
-    )
     rows = {
         kind: Row(
             database=database,
@@ -159,9 +174,9 @@ def bench_size(
             urls=1,
             figures=None,
             body_bytes="–",
-            queries=found["queries"],
+            queries=count_queries(samples[kind], htmx=KINDS[kind].htmx, env=cold_env),
         )
-        for kind, found in zip(options.kinds, counted, strict=True)
+        for kind in options.kinds
     }
     static_dir = Path(env["DJANGO_STATIC_ROOT"]) / STATIC_DIR
     shutil.rmtree(static_dir, ignore_errors=True)

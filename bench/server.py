@@ -1,11 +1,13 @@
 """The benchmark's scratch databases, its gunicorn, and its Redis database."""
 
+import contextlib
 import http.client
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -119,9 +121,15 @@ def fresh_database(
             recreate_postgres(postgres_url, drop_only=True)
 
 
-def run_python(args: list[str], *, env: dict[str, str]) -> str:
+def run_python(args: list[str], *, env: dict[str, str], timeout: float | None = None) -> str:
     completed = subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
     )
     if completed.returncode != 0:
         sys.stderr.write(completed.stdout + completed.stderr)
@@ -249,3 +257,26 @@ def fetch(base_url: str, path: str, *, htmx: bool = False) -> tuple[int, bytes]:
         return response.status, response.read()
     finally:
         conn.close()
+
+
+def drain(base_url: str, *, workers: int) -> None:
+    """Waits until every worker has finished the requests wrk left behind.
+
+    wrk stops at its deadline, but a sync worker finishes each request it has accepted,
+    and the connections still queued are accepted after it. One probe per worker, sent
+    at once, is answered only when the queue before it is done: the next run then starts
+    on idle workers instead of inheriting seconds of somebody else's backlog.
+    """
+    probes = [
+        threading.Thread(target=_probe, args=(base_url,), daemon=True) for _ in range(workers)
+    ]
+    for probe in probes:
+        probe.start()
+    for probe in probes:
+        probe.join(timeout=REQUEST_TIMEOUT * 2)
+
+
+def _probe(base_url: str) -> None:
+    # A failure here is the next run's to report, if the server is gone.
+    with contextlib.suppress(OSError):
+        fetch(base_url, "/robots.txt")
