@@ -99,7 +99,7 @@ def _errors(row: Row) -> str:
     if f is None:
         return f"not measured: {row.note}" if row.note else "not measured"
     if not f.requests and not f.errors:
-        return f"no response in {f.seconds:.0f} s"
+        return f"no response in {f.seconds:.0f} s" + (f" ({row.note})" if row.note else "")
     if not f.errors:
         return "0"
     parts = []

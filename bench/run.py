@@ -102,9 +102,11 @@ def measure_cold(
     *, url: str, kind: str, path: str, facts: Facts, row: Row, workdir: Path, options: Options
 ) -> tuple[Row, bytes | None]:
     """The cold row of ``kind``, and the sample URL's body (None if it failed)."""
-    body, _, problem = sample(url, kind, path)
+    body, seconds, problem = sample(url, kind, path)
     if body is None:
         return replace(row, urls=1, note=problem), None
+    # Said only if the run gets no response at all: how slow the page is, then.
+    row = replace(row, note=f"one request took {seconds:.1f} s")
     paths = cold_urls(kind, facts)
     figures = wrk.run(
         base_url=url,
@@ -127,9 +129,10 @@ def measure_warm(
 ) -> Row:
     """The warm row of ``kind``, with the static file of ``body``'s bytes beside it."""
     # The first request fills the response cache; the run measures the rest.
-    filled, _, problem = sample(url, kind, path)
+    filled, seconds, problem = sample(url, kind, path)
     if filled is None:
         return replace(row, note=problem)
+    row = replace(row, note=f"one request took {seconds:.1f} s")
     measured = []
     for target, htmx in ((path, KINDS[kind].htmx), (static_path(kind), False)):
         measured.append(
@@ -205,8 +208,10 @@ def bench_size(
     measured = []
     with server.gunicorn(env=warm_env, workers=options.workers, log=log) as url:
         for kind in options.kinds:
-            warm = replace(rows[kind], mode="warm", note=cold[kind].note)
-            if kind in bodies:
+            warm = replace(rows[kind], mode="warm")
+            if kind not in bodies:
+                warm = replace(warm, note=cold[kind].note)
+            else:
                 warm = measure_warm(
                     url=url, kind=kind, path=samples[kind], body=bodies[kind], row=warm, **common
                 )

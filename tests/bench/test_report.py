@@ -124,3 +124,5 @@ def test_a_run_without_a_single_response_counts_as_an_error():
     silent = row(mode="cold", static=None, figures=figures(requests=0))
     assert silent.errors == 1
     assert cells(format_row(silent))[9] == "no response in 5 s"
+    slow = row(figures=figures(requests=0), note="one request took 6.5 s")
+    assert cells(format_row(slow))[9] == "no response in 5 s (one request took 6.5 s)"
