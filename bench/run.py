@@ -48,7 +48,8 @@ WRK_TIMEOUT = 10.0  # seconds; a slower response counts as an error
 class Options:
     sizes: list[int]  # 0 is the seed alone
     kinds: list[str]
-    duration: float
+    duration: float  # seconds per cold run
+    warm_duration: float  # seconds per warm run and per static file
     connections: int
     workers: int
     redis_url: str
@@ -142,7 +143,7 @@ def measure_warm(
                 paths=[target],
                 connections=options.connections,
                 threads=min(options.workers, options.connections),
-                seconds=options.duration,
+                seconds=options.warm_duration,
                 timeout=WRK_TIMEOUT,
                 htmx=htmx,
             )
@@ -235,9 +236,10 @@ def document(*, database: str, rows: list[Row], options: Options, loads: list[fl
             "",
             f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPU cores "
             f"(1-minute load average before each size: {', '.join(f'{x:.1f}' for x in loads)}), "
-            f"gunicorn {options.workers} sync workers, wrk {options.duration:g} s per run; "
-            f"warm: {options.connections} connections, response cache in {cache}; "
-            f"cold: {options.workers} connections, response cache off, distinct URLs.",
+            f"gunicorn {options.workers} sync workers; "
+            f"warm: wrk {options.warm_duration:g} s, {options.connections} connections, "
+            f"response cache in {cache}; cold: wrk {options.duration:g} s, "
+            f"{options.workers} connections, response cache off, distinct URLs.",
             "",
             report.table(rows),
             "",
@@ -303,7 +305,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="Redis database of the warm runs' response cache, flushed before each size "
         f"(default {DEFAULT_REDIS_URL} if it answers, else local memory; '' for local memory)",
     )
-    parser.add_argument("--duration", type=float, default=5, help="seconds per wrk run (5)")
+    parser.add_argument("--duration", type=float, default=5, help="seconds per cold run (5)")
+    parser.add_argument(
+        "--warm-duration",
+        type=float,
+        default=3,
+        help="seconds per warm run and per static file (3: thousands of requests a second "
+        "need less time than cold pages for steady percentiles)",
+    )
     parser.add_argument("--connections", type=int, default=8, help="warm connections (8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
     args = parser.parse_args(argv)
@@ -312,8 +321,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     unknown = [k for k in args.kinds if k not in KINDS]
     if unknown or not args.kinds:
         parser.error(f"unknown --kinds {', '.join(unknown)}; known: {', '.join(KINDS)}")
-    if not 1 <= args.duration <= 600 or not 1 <= args.connections <= 256:
-        parser.error("--duration must be 1–600 and --connections 1–256")
+    if not all(1 <= d <= 600 for d in (args.duration, args.warm_duration)):
+        parser.error("--duration and --warm-duration must be 1–600 seconds")
+    if not 1 <= args.connections <= 256:
+        parser.error("--connections must be 1–256")
     if not 1 <= args.workers <= 16:
         parser.error("--workers must be 1–16")
     return args
@@ -350,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes=args.sizes,
         kinds=args.kinds,
         duration=args.duration,
+        warm_duration=args.warm_duration,
         connections=args.connections,
         workers=args.workers,
         redis_url=_redis_url(args.redis_url),

@@ -9,7 +9,7 @@ def test_sizes_default_to_the_seed_ten_thousand_and_a_hundred_thousand(monkeypat
     args = parse_args([])
     assert args.sizes == [0, 10_000, 100_000]
     assert args.kinds[0] == "catalogue" and len(args.kinds) == 9
-    assert (args.duration, args.connections, args.workers) == (5, 8, 2)
+    assert (args.duration, args.warm_duration, args.connections, args.workers) == (5, 3, 8, 2)
 
 
 def test_sizes_and_kinds_narrow_the_run():
@@ -20,7 +20,13 @@ def test_sizes_and_kinds_narrow_the_run():
 
 @pytest.mark.parametrize(
     "argv",
-    [["--kinds", "sitemap"], ["--sizes", "-5"], ["--duration", "0"], ["--workers", "0"]],
+    [
+        ["--kinds", "sitemap"],
+        ["--sizes", "-5"],
+        ["--duration", "0"],
+        ["--warm-duration", "9999"],
+        ["--workers", "0"],
+    ],
 )
 def test_bad_arguments_are_refused(argv):
     with pytest.raises(SystemExit):
