@@ -89,6 +89,8 @@ def sample(base_url: str, kind: str, path: str) -> tuple[bytes | None, float, st
     started = time.perf_counter()
     try:
         status, body = server.fetch(base_url, path, htmx=KINDS[kind].htmx)
+    except TimeoutError:
+        return None, time.perf_counter() - started, f"no answer in {server.REQUEST_TIMEOUT} s"
     except OSError as error:
         return None, time.perf_counter() - started, type(error).__name__
     seconds = time.perf_counter() - started
