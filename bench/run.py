@@ -97,7 +97,7 @@ def sample(base_url: str, kind: str, path: str) -> tuple[bytes | None, float, st
     if status != 200:
         return None, seconds, f"HTTP {status}"
     if seconds > WRK_TIMEOUT:
-        return None, seconds, f"one request took {seconds:.0f} s"
+        return None, seconds, f"one request took {seconds:.1f} s"
     return body, seconds, ""
 
 

@@ -1,6 +1,5 @@
 """The benchmark's scratch databases, its gunicorn, and its Redis database."""
 
-import contextlib
 import http.client
 import os
 import signal
@@ -22,6 +21,8 @@ BENCH_DB_PREFIX = "certsite_bench"
 STARTUP_TIMEOUT = 30.0
 # A page slower than this is not worth a wrk run; its row says so (and counts as errors).
 REQUEST_TIMEOUT = 60
+# How long the bench waits for gunicorn to work off what a run left behind.
+DRAIN_TIMEOUT = 300
 # Settings options the pool adds to DATABASE_URL that libpq itself would reject.
 DJANGO_ONLY_PARAMS = {"pool_max_size"}
 
@@ -265,18 +266,24 @@ def drain(base_url: str, *, workers: int) -> None:
     wrk stops at its deadline, but a sync worker finishes each request it has accepted,
     and the connections still queued are accepted after it. One probe per worker, sent
     at once, is answered only when the queue before it is done: the next run then starts
-    on idle workers instead of inheriting seconds of somebody else's backlog.
+    on idle workers instead of inheriting somebody else's backlog. A probe that times out
+    (minutes of backlog, on a page that slow) is sent again, up to DRAIN_TIMEOUT.
     """
+    deadline = time.monotonic() + DRAIN_TIMEOUT
     probes = [
-        threading.Thread(target=_probe, args=(base_url,), daemon=True) for _ in range(workers)
+        threading.Thread(target=_probe, args=(base_url, deadline), daemon=True)
+        for _ in range(workers)
     ]
     for probe in probes:
         probe.start()
     for probe in probes:
-        probe.join(timeout=REQUEST_TIMEOUT * 2)
+        probe.join(timeout=max(0.0, deadline - time.monotonic()) + REQUEST_TIMEOUT)
 
 
-def _probe(base_url: str) -> None:
-    # A failure here is the next run's to report, if the server is gone.
-    with contextlib.suppress(OSError):
-        fetch(base_url, "/robots.txt")
+def _probe(base_url: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            fetch(base_url, "/robots.txt")
+            return
+        except OSError:
+            time.sleep(0.1)  # timed out behind the backlog, or refused: ask again
