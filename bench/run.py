@@ -42,6 +42,10 @@ DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/certsite"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12"
 STATIC_DIR = "bench"  # under STATIC_ROOT: the files of the same bytes as each page
 WRK_TIMEOUT = 10.0  # seconds; a slower response counts as an error
+# A run lasts at least this many times one request, so a slow page still gets a few
+# responses to measure, but no longer than MAX_RUN seconds.
+RUN_REQUESTS = 3
+MAX_RUN = 30.0
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,11 @@ def sample(base_url: str, kind: str, path: str) -> tuple[bytes | None, float, st
     return body, seconds, ""
 
 
+def run_length(duration: float, one_request: float) -> float:
+    """Seconds for a wrk run: ``duration``, or long enough for a few slow responses."""
+    return max(duration, min(RUN_REQUESTS * one_request, MAX_RUN))
+
+
 def measure_cold(
     *, url: str, kind: str, path: str, facts: Facts, row: Row, workdir: Path, options: Options
 ) -> tuple[Row, bytes | None]:
@@ -117,7 +126,7 @@ def measure_cold(
         paths=paths,
         connections=options.workers,
         threads=options.workers,
-        seconds=options.duration,
+        seconds=run_length(options.duration, seconds),
         timeout=WRK_TIMEOUT,
         htmx=KINDS[kind].htmx,
         cycle=True,
@@ -132,10 +141,14 @@ def measure_warm(
 ) -> Row:
     """The warm row of ``kind``, with the static file of ``body``'s bytes beside it."""
     # The first request fills the response cache; the run measures the rest.
-    filled, seconds, problem = sample(url, kind, path)
+    filled, _, problem = sample(url, kind, path)
+    if filled is not None:
+        # Timed again: the first filled the cache, this one is what the run will repeat.
+        filled, seconds, problem = sample(url, kind, path)
     if filled is None:
         return replace(row, note=problem)
     row = replace(row, note=f"one request took {seconds:.1f} s")
+    duration = run_length(options.warm_duration, seconds)
     measured = []
     for target, htmx in ((path, KINDS[kind].htmx), (static_path(kind), False)):
         measured.append(
@@ -145,7 +158,7 @@ def measure_warm(
                 paths=[target],
                 connections=options.connections,
                 threads=min(options.workers, options.connections),
-                seconds=options.warm_duration,
+                seconds=duration,
                 timeout=WRK_TIMEOUT,
                 htmx=htmx,
             )

@@ -1,6 +1,6 @@
 import pytest
 
-from bench.run import databases, parse_args
+from bench.run import MAX_RUN, databases, parse_args, run_length
 from bench.server import BenchError, postgres_bench_url
 
 
@@ -49,3 +49,9 @@ def test_scratch_database_keeps_the_server_and_credentials():
 def test_a_database_named_like_scratch_is_never_taken_for_the_server():
     with pytest.raises(BenchError):
         postgres_bench_url("postgres://u@db/certsite_bench_1", name="certsite_bench_2")
+
+
+def test_a_run_lasts_long_enough_for_a_few_responses_of_a_slow_page():
+    assert run_length(5, 0.05) == 5
+    assert run_length(5, 2.5) == 7.5
+    assert run_length(5, 40) == MAX_RUN
