@@ -67,8 +67,10 @@ format: dev-deps
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# SQLite, plus PostgreSQL when DATABASE_URL is set (README "Benchmarks"); e.g. BENCH_ARGS="--sizes 1000".
+# wrk (Debian's package) against gunicorn: SQLite, plus PostgreSQL when DATABASE_URL is set
+# (README "Benchmarks"); narrow it with e.g. BENCH_ARGS="--sizes seed,10000 --kinds partial,home".
 bench: dev-deps
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 migrations-check: deps

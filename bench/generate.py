@@ -1,12 +1,16 @@
-"""Fills an empty, migrated database with many varied certifications, fast.
+"""Adds many varied certifications to a migrated database, fast.
 
 Run by ``bench.run`` in a subprocess whose environment names the database
-(``SQLITE_PATH`` or ``DATABASE_URL``), so the same code fills SQLite and PostgreSQL:
+(``SQLITE_PATH`` or ``DATABASE_URL``), so the same code fills SQLite and PostgreSQL,
+after ``manage.py seed`` (the guide, the reference rows and the seed's certifications):
 
-    DJANGO_SETTINGS_MODULE=certsite.settings python -m bench.generate --count 1000
+    DJANGO_SETTINGS_MODULE=certsite.settings python -m bench.generate --count 9976
 
-Rows go in with ``bulk_create`` (no per-row history): the list page reads
-certifications, not their history, and 10,000 history replays would take minutes.
+Every row, its many-to-many rows and its history go in with ``bulk_create`` in batches
+(saving 100,000 models one by one, with a history replay each, would take an hour).
+Each certification gets the "added" snapshot a save would have left; a bounded share
+of them also a price change or a new retirement date, so the changes page and the
+detail pages' history have something to show.
 """
 
 import argparse
@@ -21,7 +25,10 @@ import django
 
 # Deterministic data: two runs of the benchmark measure the same pages.
 SEED = 20261128
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
+# One certification in ten has a change in its history, up to this many.
+CHANGED_SHARE = 0.1
+MAX_CHANGED = 5_000
 TOPICS = [
     "Machine Learning",
     "Generative AI",
@@ -87,6 +94,45 @@ def _retirement(rng: random.Random, today: dt.date) -> dt.date | None:
     return None
 
 
+def _snapshots(certs, *, rng: random.Random, now: dt.datetime):
+    """The history a save of each certification would have left, plus some changes.
+
+    A changed certification was added with another price (or no retirement date), then
+    changed to what it is now: its history ends with its current values, as a save's does.
+    """
+    from catalog.models import Certification
+
+    Historical = Certification.history.model
+    fields = [f.attname for f in Certification._meta.concrete_fields]
+    changed = set(
+        rng.sample(range(len(certs)), k=min(MAX_CHANGED, int(len(certs) * CHANGED_SHARE)))
+    )
+    for index, cert in enumerate(certs):
+        values = {name: getattr(cert, name) for name in fields}
+        added = now - dt.timedelta(days=rng.randrange(30, 700), minutes=index % 1440)
+        if index not in changed:
+            yield Historical(**values, history_date=added, history_type="+")
+            continue
+        before = dict(values)
+        if cert.retirement_date is not None and rng.random() < 0.5:
+            before["retirement_date"] = None
+            reason = "Retirement announced"
+        elif cert.cost_amount:
+            before["cost_amount"] = (cert.cost_amount * Decimal("0.9")).quantize(Decimal("1"))
+            reason = "Price changed"
+        else:
+            before["cost_amount"] = Decimal(rng.randrange(50, 300, 5))
+            reason = "Price no longer published"
+        yield Historical(**before, history_date=added, history_type="+")
+        yield Historical(
+            **values,
+            history_date=added + dt.timedelta(days=rng.randrange(1, 29)),
+            history_type="~",
+            history_change_reason=reason,
+            history_source_url=cert.official_url,
+        )
+
+
 def generate(*, count: int, seed: int = SEED) -> None:
     """Adds the reference providers and focus areas, then ``count`` certifications."""
     from django.db import connection, transaction
@@ -118,9 +164,9 @@ def generate(*, count: int, seed: int = SEED) -> None:
                 Certification(
                     name=(
                         f"{issuer[0].name} {rng.choice(TIERS)} {topic} "
-                        f"{rng.choice(CREDENTIALS)} {i + 1:05d}"
+                        f"{rng.choice(CREDENTIALS)} {i + 1:06d}"
                     ),
-                    slug=f"bench-{i + 1:05d}",
+                    slug=f"bench-{i + 1:06d}",
                     platform=rng.choice(platforms) if rng.random() < 0.25 else None,
                     exam_code=f"{topic[:2].upper()}-{rng.randrange(100, 999)}"
                     if rng.random() < 0.5
@@ -180,6 +226,9 @@ def generate(*, count: int, seed: int = SEED) -> None:
             ),
             batch_size=BATCH_SIZE,
         )
+        Certification.history.model.objects.bulk_create(
+            _snapshots(certs, rng=rng, now=timezone.now()), batch_size=BATCH_SIZE
+        )
 
     if connection.vendor == "postgresql":
         # Autovacuum would analyze the new rows at some moment during the measurements and
@@ -190,12 +239,20 @@ def generate(*, count: int, seed: int = SEED) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, required=True, help="certifications to create")
+    wanted = parser.add_mutually_exclusive_group(required=True)
+    wanted.add_argument("--count", type=int, help="certifications to add")
+    wanted.add_argument("--total", type=int, help="certifications to have in all")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "certsite.settings")
     django.setup()
-    generate(count=args.count)
+    count = args.count
+    if args.total is not None:
+        from catalog.models import Certification
+
+        count = args.total - Certification.objects.count()
+    if count > 0:
+        generate(count=count)
 
 
 if __name__ == "__main__":
