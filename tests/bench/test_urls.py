@@ -80,7 +80,7 @@ def test_every_advisor_url_is_a_complete_valid_answer_set(facts):
 
 @pytest.mark.parametrize("kind", ["filtered", "partial", "export"])
 def test_every_filter_url_is_understood_without_a_notice(kind):
-    providers = [SimpleNamespace(slug=s, name=s) for s in FACTS.providers]
+    providers = [SimpleNamespace(pk=n, slug=s, name=s) for n, s in enumerate(FACTS.providers)]
     areas = [SimpleNamespace(slug=s, name=s) for s in FACTS.focus_areas]
     cold = cold_urls(kind, FACTS, limit=300)
     for url in [sample_url(kind, FACTS), *cold]:
