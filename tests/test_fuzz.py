@@ -70,6 +70,7 @@ ENDPOINTS = [
     ("/changes/feed/", ["provider"], 2),
     ("/sitemap.xml", ["p", "page"], 1),
     ("/robots.txt", ["c"], 1),
+    ("/healthz", ["c"], 1),
 ]
 
 HEADER_SETS = [
