@@ -46,6 +46,8 @@ def render_pages(env: dict[str, str], directory: Path) -> list[bytes]:
     # original's pages.
     env = env | {"RENDER_DIR": str(directory), "RENDER_PAGES": " ".join(PAGES)}
     env |= {"REDIS_URL": "", "DJANGO_PAGE_CACHE": "0"}
+    # Plain static names: rendering must not depend on a collectstatic having run here.
+    env |= {"DJANGO_MANIFEST_STATIC": "0"}
     serve.manage(env, "shell", "-v0", "-c", RENDER)
     return [(directory / str(n)).read_bytes() for n in range(len(PAGES))]
 
