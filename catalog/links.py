@@ -34,3 +34,14 @@ def page_number(request) -> str:
     """
     value = request.GET.get("page", "")
     return value if len(value) <= 6 else "1"
+
+
+def offset(request, *, most: int) -> int:
+    """The ``offset`` asked for, from 0 to ``most``; one we cannot read means the start."""
+    value = request.GET.get("offset", "")
+    if len(value) > 9:
+        return 0
+    try:
+        return max(0, min(int(value), most))
+    except ValueError:
+        return 0

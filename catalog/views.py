@@ -1,8 +1,5 @@
-import hashlib
 import json
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,14 +10,12 @@ from certsite.htmx import wants_fragment
 from certsite.pagecache import public_page
 
 from . import compare, export, links, structured
-from . import version as catalogue_version
 from .filters import CertificationFilter, CountedPaginator, facet_counts, search
 from .forms import PickerForm
 from .models import Certification, FocusArea, Provider
 from .templatetags.compare_tags import compare_url
 
 PAGE_SIZE = 25
-FACETS_TIMEOUT = 60 * 60
 # Sent by the type-ahead search box, whose keystrokes replace history rather than push.
 HISTORY_HEADER = "X-Certsite-History"
 
@@ -34,38 +29,24 @@ def _browse(params) -> CertificationFilter:
     )
 
 
-def _facet_counts(filterset: CertificationFilter):
+def _facet_counts(request, filterset: CertificationFilter):
     """Facet counts and the result count, shared by every page, sort and pick of a filter
     state: paging, re-sorting and "+ Compare" swaps reuse them instead of counting the
-    catalogue again. Keyed, like the page cache, on the catalogue version and the date, so
-    an edit or midnight shows at once; any cache error means counting afresh."""
-    if not settings.PAGE_CACHE:
-        return facet_counts(filterset, Certification.objects.for_browsing())
+    catalogue again."""
     state = QueryDict(filterset.canonical_query(), mutable=True)
     state.pop("sort", None)
-    stamp = f"{state.urlencode()}|{catalogue_version.current()}|{timezone.localdate()}"
-    key = "facets:" + hashlib.sha256(stamp.encode()).hexdigest()
-    counted = None
-    if pagecache.outage.allows():
-        try:
-            counted = cache.get(key)
-        except Exception as error:  # noqa: BLE001 -- recorded and logged by the outage
-            pagecache.outage.record(error)
-    if counted is None:
-        counted = facet_counts(filterset, Certification.objects.for_browsing())
-        if pagecache.outage.allows():
-            try:
-                cache.set(key, counted, FACETS_TIMEOUT)
-            except Exception as error:  # noqa: BLE001 -- recorded and logged by the outage
-                pagecache.outage.record(error)
-    return counted
+    return pagecache.memoized(
+        request,
+        f"facets:{state.urlencode()}",
+        lambda: facet_counts(filterset, Certification.objects.for_browsing()),
+    )
 
 
 @public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request", HISTORY_HEADER)
 def certification_list(request):
     filterset = _browse(request.GET)
-    options, total = _facet_counts(filterset)
+    options, total = _facet_counts(request, filterset)
     page = CountedPaginator(filterset.qs, PAGE_SIZE, count=total).get_page(
         links.page_number(request)
     )
@@ -91,16 +72,6 @@ def certification_list(request):
     return response
 
 
-def _offset(value) -> int:
-    """The ``offset`` asked for; one too long to be a real offset means the start."""
-    if value is None or len(value) > 9:
-        return 0
-    try:
-        return max(0, min(int(value), export.MAX_OFFSET))
-    except (TypeError, ValueError):
-        return 0
-
-
 def _export_url(request, filterset, offset: int) -> str:
     """This export's address from the validated filters: never the raw query string."""
     params = QueryDict(filterset.canonical_query(), mutable=True)
@@ -116,7 +87,7 @@ def certification_export(request, fmt):
     (JSON ``next``, and a ``Link: rel="next"`` header for both), so a response never
     grows with the catalogue."""
     filterset = _browse(request.GET)
-    offset = _offset(request.GET.get("offset"))
+    offset = links.offset(request, most=export.MAX_OFFSET)
     matching = filterset.qs
     total = matching.order_by().count()
     base_url = request.build_absolute_uri("/").rstrip("/")

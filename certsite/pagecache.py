@@ -73,6 +73,7 @@ CACHE_ALIAS = "default"
 VERSION_KEY = "pagecache:version"
 VERSION_CHANNEL = "pagecache:version-raised"
 ENTRY_PREFIX = "pagecache:page:"
+MEMO_PREFIX = "pagecache:memo:"
 # Entries carry their version and date, so this only bounds memory for URLs seen once.
 ENTRY_TIMEOUT = 60 * 60
 VERSION_TIMEOUT_MS = 10_000
@@ -349,6 +350,34 @@ def version_committed(number: int) -> None:
         outage.record(error)
 
 
+def memoized(request, name: str, make, *, timeout: int = ENTRY_TIMEOUT):
+    """``make()``, kept beside the pages for the catalogue version and date this request
+    sees, so an edit or midnight makes it anew, as they do a page. For work a page repeats
+    that does not depend on everything its URL holds (the catalogue's facet counts do not
+    depend on the page number or the sort). Off with the page cache; any cache error means
+    making it afresh."""
+    if not (settings.PAGE_CACHE and outage.allows()):
+        return make()
+    version = getattr(request, "catalogue_version", None)
+    if version is None:  # not looked up by the middleware (a signed-in editor)
+        version = catalogue_version.current()
+    stamp = f"{name}|{version}|{timezone.localdate().toordinal()}"
+    key = MEMO_PREFIX + hashlib.blake2b(stamp.encode(), digest_size=20).hexdigest()
+    cache = caches[CACHE_ALIAS]
+    try:
+        value = cache.get(key)
+    except Exception as error:  # noqa: BLE001  any cache failure: make it afresh
+        outage.record(error)
+        return make()
+    if value is None:
+        value = make()
+        try:
+            cache.set(key, value, timeout)
+        except Exception as error:  # noqa: BLE001
+            outage.record(error)
+    return value
+
+
 def _lookup(request) -> _Lookup | None:
     key = page_key(request)
     day = timezone.localdate().toordinal()
@@ -454,6 +483,9 @@ class PageCacheMiddleware:
                 lookup = None
             if lookup is not None and lookup.hit is not None:
                 return _replay(request, lookup.hit)
+            if lookup is not None:
+                # What the view renders is at least this new; memoized() keys on it too.
+                request.catalogue_version = lookup.version
 
         response = self.get_response(request)
         if not (

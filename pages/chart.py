@@ -39,21 +39,26 @@ class Tick:
     label: str
 
 
-@dataclass(frozen=True)
-class Chart:
-    points: tuple[Point, ...]
-    x_ticks: tuple[Tick, ...]
-    y_ticks: tuple[Tick, ...]
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    right: int = WIDTH - RIGHT
-    top: int = TOP
-    bottom: int = HEIGHT - BOTTOM
+class Frame:
+    """Where both charts draw: the same size and margins for every chart."""
+
+    width = WIDTH
+    height = HEIGHT
+    left = LEFT
+    right = WIDTH - RIGHT
+    top = TOP
+    bottom = HEIGHT - BOTTOM
 
     @property
     def middle(self) -> float:
         return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True)
+class Chart(Frame):
+    points: tuple[Point, ...]
+    x_ticks: tuple[Tick, ...]
+    y_ticks: tuple[Tick, ...]
 
 
 def nice_ceiling(value: float) -> float:
@@ -150,22 +155,12 @@ class Cell:
 
 
 @dataclass(frozen=True)
-class Grid:
+class Grid(Frame):
     cells: tuple[Cell, ...]
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
     rows: tuple[tuple[str, tuple[Cell | None, ...]], ...]  # the table: recognition × band
     total: int
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    right: int = WIDTH - RIGHT
-    top: int = TOP
-    bottom: int = HEIGHT - BOTTOM
-
-    @property
-    def middle(self) -> float:
-        return (self.top + self.bottom) / 2
 
     @property
     def band_labels(self) -> tuple[str, ...]:
